@@ -1,0 +1,198 @@
+/**
+ * `netconform run`: the main job. Uses an existing cluster (--kubeconfig/--context) or creates a
+ * kind cluster of a profile, runs the selected suites against it with jest, and exits 0 when every
+ * applicable check passed, 1 when a check failed, 2 for usage or set-up errors.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { clusterUp } from '../../clusters/cluster.ts';
+import { readState } from '../../clusters/cluster-state.ts';
+import { repoRoot } from '../../clusters/paths.ts';
+import { defaultClusterName, profileNames, type ProfileName } from '../../clusters/profiles.ts';
+import { CleanupStack, cleanupOnSignals } from '../../helpers/cleanup.ts';
+import { ExitCode, messageOf } from '../../helpers/errors.ts';
+import { checkApiReachable, loadKubeConfig } from '../../helpers/kubeconfig.ts';
+import { newRun } from '../../helpers/run-id.ts';
+import {
+  helpText,
+  listFlag,
+  numberFlag,
+  oneOf,
+  parseCommand,
+  stringFlag,
+  type CommandSpec,
+} from '../args.ts';
+import { progress, program } from '../program.ts';
+import { suiteAreas } from '../suites.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** Flags of `run`. */
+export const runSpec: CommandSpec = {
+  name: 'run',
+  summary:
+    'Run the conformance suites against an existing cluster (--kubeconfig/--context) or a kind cluster it creates (--profile, the default: iptables).',
+  flags: {
+    kubeconfig: {
+      type: 'string',
+      value: 'PATH',
+      help: 'kubeconfig of an existing cluster (default $KUBECONFIG or ~/.kube/config when --context is given)',
+    },
+    context: { type: 'string', value: 'NAME', help: 'context of the kubeconfig to use' },
+    profile: {
+      type: 'string',
+      value: 'NAME',
+      help: `create a kind cluster of this profile: ${profileNames.join(', ')}`,
+    },
+    'keep-cluster': { type: 'boolean', help: 'keep the kind cluster after the run' },
+    reuse: {
+      type: 'boolean',
+      help: 'use the kind cluster of the profile made by an earlier run (and keep it)',
+    },
+    offline: { type: 'boolean', help: 'build every image locally even if a registry is reachable' },
+    suites: {
+      type: 'string',
+      value: 'AREAS',
+      multiple: true,
+      help: 'run only these areas (comma-separated)',
+    },
+    skip: {
+      type: 'string',
+      value: 'AREAS',
+      multiple: true,
+      help: 'skip these areas (comma-separated)',
+    },
+    'timeout-scale': {
+      type: 'string',
+      value: 'N',
+      help: 'multiply every deadline by N (slow clusters)',
+    },
+    'report-dir': {
+      type: 'string',
+      value: 'DIR',
+      help: 'where reports are written (default reports/out)',
+    },
+  },
+};
+
+/** Runs `run`; returns the exit code. */
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(program, runSpec, argv);
+  if (parsed.help) {
+    console.log(helpText(program, runSpec));
+    return ExitCode.Passed;
+  }
+  const f = parsed.flags;
+  const areas = suiteAreas();
+  const selected = listFlag(f, 'suites').map((s) => oneOf('suite', s, areas));
+  const skipped = listFlag(f, 'skip').map((s) => oneOf('suite', s, areas));
+  const chosen = (selected.length > 0 ? selected : areas).filter((a) => !skipped.includes(a));
+  if (chosen.length === 0)
+    throw new UsageError(
+      'no suite left to run after --suites/--skip',
+      `choose among: ${areas.join(', ')}`,
+    );
+  const scale = numberFlag(f, 'timeout-scale');
+  if (scale !== undefined) process.env.KNC_TIMEOUT_SCALE = String(scale);
+  const kubeconfigFlag = stringFlag(f, 'kubeconfig');
+  const contextFlag = stringFlag(f, 'context');
+  const profileFlag = stringFlag(f, 'profile');
+  const existingCluster = kubeconfigFlag !== undefined || contextFlag !== undefined;
+  if (existingCluster && profileFlag !== undefined) {
+    throw new UsageError(
+      '--profile creates a kind cluster; it cannot be combined with --kubeconfig/--context',
+      'use one or the other',
+    );
+  }
+  const log = progress(performance.now());
+  const run = newRun();
+  const cleanup = new CleanupStack({ log });
+  const removeHandlers = cleanupOnSignals(cleanup);
+  try {
+    let kubeconfig: string;
+    let context: string;
+    let profile: ProfileName | 'existing' = 'existing';
+    if (existingCluster) {
+      const kc = loadKubeConfig({
+        ...(kubeconfigFlag === undefined ? {} : { kubeconfig: kubeconfigFlag }),
+        ...(contextFlag === undefined ? {} : { context: contextFlag }),
+      });
+      const info = await checkApiReachable(kc);
+      log(
+        `cluster ${info.server} (Kubernetes ${info.gitVersion}), context ${kc.getCurrentContext()}`,
+      );
+      kubeconfig =
+        kubeconfigFlag ??
+        process.env.KUBECONFIG?.split(':')[0] ??
+        join(process.env.HOME ?? '', '.kube', 'config');
+      context = kc.getCurrentContext();
+    } else {
+      profile = oneOf('profile', profileFlag ?? 'iptables', profileNames);
+      const name = defaultClusterName(profile);
+      const reuse = f.reuse === true;
+      const existed = readState(name) !== undefined;
+      if (existed && !reuse) {
+        throw new UsageError(
+          `a cluster of profile ${profile} (${name}) made by an earlier run exists`,
+          `pass --reuse to run against it, or remove it with \`${program} cluster down --profile ${profile}\``,
+        );
+      }
+      const keep = f['keep-cluster'] === true || reuse;
+      const state = await clusterUp({
+        profile,
+        name,
+        log,
+        ...(f.offline === true ? { offline: true } : {}),
+        ...(keep ? {} : { cleanup }),
+      });
+      kubeconfig = state.kubeconfig;
+      context = state.context;
+    }
+    log(`run ${run.id}: suites ${chosen.join(', ')}`);
+    const reportDir = stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out');
+    mkdirSync(reportDir, { recursive: true });
+    const code = await runJest(chosen, join(reportDir, 'jest-results.json'), {
+      KNC_KUBECONFIG: kubeconfig,
+      KNC_CONTEXT: context,
+      KNC_RUN_ID: run.id,
+      KNC_PROFILE: profile,
+      KNC_REPORT_DIR: reportDir,
+    });
+    return code === 0 ? ExitCode.Passed : ExitCode.ChecksFailed;
+  } finally {
+    try {
+      await cleanup.runAll();
+    } catch (error) {
+      log(messageOf(error));
+    }
+    removeHandlers();
+  }
+}
+
+/** Runs the conformance jest project for `areas` with `env`; resolves to jest's exit code. */
+function runJest(
+  areas: readonly string[],
+  resultsFile: string,
+  env: Record<string, string>,
+): Promise<number> {
+  const pattern = `suites/(${areas.join('|')})/`;
+  const child = spawn(
+    join(repoRoot, 'scripts', 'node24'),
+    [
+      join(repoRoot, 'scripts', 'jest.ts'),
+      '--selectProjects',
+      'conformance',
+      '--testPathPatterns',
+      pattern,
+      '--json',
+      '--outputFile',
+      resultsFile,
+    ],
+    { stdio: 'inherit', env: { ...process.env, ...env }, cwd: repoRoot },
+  );
+  return new Promise((resolve) => {
+    child.on('exit', (code) => {
+      resolve(code ?? ExitCode.ChecksFailed);
+    });
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * The cleanup stack. A resource's removal is registered the moment the resource is created;
+ * at the end of a run (passed, failed or interrupted) the steps run in reverse order, each with a
+ * fresh deadline. "Already gone" (NotFound) is success; any other failure is reported loudly,
+ * after every remaining step has still been tried.
+ */
+import { withDeadline } from './deadline.ts';
+import { messageOf } from './errors.ts';
+import { timeout } from './timeouts.ts';
+
+/** One registered removal. */
+interface Step {
+  readonly description: string;
+  readonly run: (signal: AbortSignal) => Promise<void>;
+}
+
+/** What running the stack did. */
+export interface CleanupReport {
+  /** Descriptions of the steps that ran, in the order they ran. */
+  readonly ran: readonly string[];
+  /** Steps that failed, with their error messages. */
+  readonly failed: readonly { readonly description: string; readonly error: string }[];
+}
+
+/** Thrown by {@link CleanupStack.runAll} when a step failed; every step was still attempted. */
+export class CleanupError extends Error {
+  /** The full report. */
+  readonly report: CleanupReport;
+  constructor(report: CleanupReport) {
+    super(
+      `cleanup failed for ${report.failed.length} of ${report.ran.length} step(s):\n` +
+        report.failed.map((f) => `  - ${f.description}: ${f.error}`).join('\n'),
+    );
+    this.name = 'CleanupError';
+    this.report = report;
+  }
+}
+
+/** True for errors that mean the object is already gone: HTTP 404 or a NotFound status. */
+export function isNotFound(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; statusCode?: unknown; body?: unknown };
+  if (e.code === 404 || e.statusCode === 404) return true;
+  const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
+  return /"reason":\s*"NotFound"/.test(body);
+}
+
+/** Options of {@link CleanupStack}. */
+export interface CleanupOptions {
+  /** Budget per step in ms (default: the cleanupStep deadline). */
+  readonly stepBudgetMs?: number;
+  /** Receives one line per step. */
+  readonly log?: (line: string) => void;
+}
+
+/** A LIFO stack of removals; see the file comment. */
+export class CleanupStack {
+  private readonly steps: Step[] = [];
+  private running: Promise<CleanupReport> | undefined;
+  private readonly options: CleanupOptions;
+
+  constructor(options: CleanupOptions = {}) {
+    this.options = options;
+  }
+
+  /** Registers a removal; it will run before every removal registered earlier. */
+  defer(description: string, run: (signal: AbortSignal) => Promise<void>): void {
+    this.steps.push({ description, run });
+  }
+
+  /** Number of steps not yet run. */
+  get size(): number {
+    return this.steps.length;
+  }
+
+  /**
+   * Runs every registered step, newest first, and empties the stack. Calls made while a run is
+   * in progress (a signal arriving during normal cleanup) join the same run.
+   * @throws {CleanupError} when any step failed for a reason other than NotFound.
+   */
+  async runAll(): Promise<CleanupReport> {
+    this.running ??= this.drain();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async drain(): Promise<CleanupReport> {
+    const budget = this.options.stepBudgetMs ?? timeout('cleanupStep');
+    const ran: string[] = [];
+    const failed: { description: string; error: string }[] = [];
+    for (let step = this.steps.pop(); step !== undefined; step = this.steps.pop()) {
+      ran.push(step.description);
+      try {
+        await withDeadline(`cleanup "${step.description}"`, budget, step.run);
+        this.options.log?.(`cleaned up: ${step.description}`);
+      } catch (error) {
+        if (isNotFound(error)) {
+          this.options.log?.(`cleaned up: ${step.description} (already gone)`);
+        } else {
+          failed.push({ description: step.description, error: messageOf(error) });
+          this.options.log?.(`cleanup FAILED: ${step.description}: ${messageOf(error)}`);
+        }
+      }
+    }
+    const report = { ran, failed };
+    if (failed.length > 0) throw new CleanupError(report);
+    return report;
+  }
+}
+
+/**
+ * Makes SIGINT and SIGTERM run the stack before the process exits (130 and 143, the shell
+ * conventions). A second signal during cleanup exits at once. Returns a function that removes
+ * the handlers.
+ */
+export function cleanupOnSignals(
+  stack: CleanupStack,
+  log: (line: string) => void = console.error,
+): () => void {
+  let interrupted = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (interrupted) {
+      log(`${signal} again: exiting without finishing cleanup`);
+      process.exit(code);
+    }
+    interrupted = true;
+    log(`${signal}: cleaning up ${stack.size} resource(s) before exiting`);
+    stack.runAll().then(
+      () => process.exit(code),
+      (error: unknown) => {
+        log(messageOf(error));
+        process.exit(code);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Errors that end a run, and the exit codes they map to:
+ * 0 every applicable check passed, 1 a check failed, 2 usage or set-up error.
+ */
+
+/** Exit codes of the netconform command. */
+export const ExitCode = {
+  Passed: 0,
+  ChecksFailed: 1,
+  SetupError: 2,
+} as const;
+
+/**
+ * A problem with the input or the machine (bad kubeconfig, unreachable API, Docker missing,
+ * unknown suite): the run cannot start. The message names the problem, `fix` says what to do.
+ */
+export class SetupError extends Error {
+  /** What the user should do about it, as an imperative sentence. */
+  readonly fix: string;
+
+  constructor(problem: string, fix: string, options?: ErrorOptions) {
+    super(problem, options);
+    this.name = 'SetupError';
+    this.fix = fix;
+  }
+
+  /** The problem and the fix as printed to the terminal. */
+  render(): string {
+    return `error: ${this.message}\n  fix: ${this.fix}`;
+  }
+}
+
+/** The message of any thrown value, for logs and evidence. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

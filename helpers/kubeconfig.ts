@@ -1,0 +1,145 @@
+/**
+ * Loading the cluster to test from a kubeconfig, with errors that name the problem and the fix:
+ * a missing or malformed file, an unknown context, an API server that does not answer, or
+ * credentials it rejects.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { withDeadline } from './deadline.ts';
+import { messageOf, SetupError } from './errors.ts';
+import { timeout } from './timeouts.ts';
+
+/** Where to find the cluster. */
+export interface ClusterSource {
+  /** Path of the kubeconfig; default: $KUBECONFIG's first entry, then ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** Context to use; default: the file's current-context. */
+  readonly context?: string;
+}
+
+/** The kubeconfig path that {@link loadKubeConfig} reads for `source`. */
+export function kubeconfigPath(
+  source: ClusterSource,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (source.kubeconfig !== undefined && source.kubeconfig !== '') return source.kubeconfig;
+  const fromEnv = env.KUBECONFIG?.split(':').find((p) => p !== '');
+  return fromEnv ?? join(homedir(), '.kube', 'config');
+}
+
+/**
+ * Reads and validates the kubeconfig and selects the context.
+ * @throws {SetupError} for a missing or malformed file, an unknown context, or a context whose
+ * cluster has no server address.
+ */
+export function loadKubeConfig(
+  source: ClusterSource,
+  env: NodeJS.ProcessEnv = process.env,
+): KubeConfig {
+  const path = kubeconfigPath(source, env);
+  if (!existsSync(path)) {
+    throw new SetupError(
+      `no kubeconfig at ${path}`,
+      'pass --kubeconfig PATH (or set KUBECONFIG) for an existing cluster, or use --profile iptables to create a kind cluster',
+    );
+  }
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (error) {
+    throw new SetupError(
+      `the kubeconfig ${path} cannot be read: ${messageOf(error).split('\n')[0] ?? ''}`,
+      `repair the file (\`kubectl config view --kubeconfig ${path}\` shows what is wrong) or point --kubeconfig at a valid one`,
+      { cause: error },
+    );
+  }
+  const names = kc.getContexts().map((c) => c.name);
+  if (names.length === 0) {
+    throw new SetupError(
+      `the kubeconfig ${path} defines no context`,
+      'point --kubeconfig at a file that has a context (kind export kubeconfig writes one)',
+    );
+  }
+  const wanted = source.context ?? kc.getCurrentContext();
+  if (wanted === '' || kc.getContextObject(wanted) === null) {
+    throw new SetupError(
+      wanted === ''
+        ? `the kubeconfig ${path} has no current-context`
+        : `context "${wanted}" does not exist in ${path}`,
+      `pass --context with one of: ${names.join(', ')}`,
+    );
+  }
+  kc.setCurrentContext(wanted);
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null || cluster.server === '') {
+    throw new SetupError(
+      `context "${wanted}" in ${path} refers to a cluster with no server address`,
+      'fix the clusters: entry of that context in the kubeconfig',
+    );
+  }
+  return kc;
+}
+
+/** Facts about the API server learned from GET /version. */
+export interface ApiServerInfo {
+  readonly server: string;
+  readonly gitVersion: string;
+}
+
+/**
+ * Asks the API server for its version within the apiReachable deadline.
+ * @throws {SetupError} naming the server and context when it refuses, times out, or rejects
+ * the credentials.
+ */
+export async function checkApiReachable(
+  kc: KubeConfig,
+  budgetMs = timeout('apiReachable'),
+): Promise<ApiServerInfo> {
+  const server = kc.getCurrentCluster()?.server ?? '(none)';
+  const where = `the API server ${server} (context "${kc.getCurrentContext()}")`;
+  const api = kc.makeApiClient(VersionApi);
+  try {
+    const info = await withDeadline(`GET ${server}/version`, budgetMs, () => api.getCode());
+    return { server, gitVersion: info.gitVersion };
+  } catch (error) {
+    const text = `${messageOf(error)} ${messageOf((error as { cause?: unknown }).cause ?? '')}`;
+    const code = (error as { code?: unknown }).code;
+    if (code === 401 || code === 403) {
+      throw new SetupError(
+        `${where} rejected the credentials (HTTP ${String(code)})`,
+        'refresh the credentials in the kubeconfig, or use a context whose user may read the cluster (see docs/rbac.md)',
+        { cause: error },
+      );
+    }
+    if (text.includes('ECONNREFUSED')) {
+      throw new SetupError(
+        `${where} refused the connection: nothing listens there`,
+        'start the cluster (for kind: npm run cluster:up) or fix the server address in the kubeconfig',
+        { cause: error },
+      );
+    }
+    if (/did not finish within|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/.test(text)) {
+      throw new SetupError(
+        `${where} did not answer within ${(budgetMs / 1000).toFixed(0)} s`,
+        'check that the cluster is running and reachable from this machine (VPN, firewall), or raise --timeout-scale',
+        { cause: error },
+      );
+    }
+    if (/ENOTFOUND|EAI_AGAIN/.test(text)) {
+      throw new SetupError(
+        `${where}: its host name does not resolve`,
+        'fix the server address in the kubeconfig',
+        { cause: error },
+      );
+    }
+    throw new SetupError(
+      `${where} could not be reached: ${messageOf(error)}`,
+      'check the cluster and the kubeconfig',
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Every deadline the project waits on, in one place, with the reason for its size.
+ *
+ * Values are milliseconds for a healthy kind cluster on a 2-core machine. Slow clusters
+ * (emulated VMs, busy CI runners) scale them all with KNC_TIMEOUT_SCALE or `--timeout-scale`.
+ */
+export const baseTimeouts = {
+  /** One shell command that talks to a local tool (docker, kind, kubectl). */
+  shellCommand: 60_000,
+  /** The API server answering a first request (GET /version). */
+  apiReachable: 10_000,
+  /** A namespace created by a run becoming usable (default ServiceAccount present). */
+  namespaceReady: 30_000,
+  /** Pods of a fixture scheduled, images present on the node, containers Ready. */
+  podReady: 120_000,
+  /** A Deployment rolled out to its replica count. */
+  deploymentReady: 120_000,
+  /** EndpointSlices of a Service reflecting a change of ready pods (controller + informer lag). */
+  endpointsConverge: 30_000,
+  /** kube-proxy programming a Service change into the node's rules (its sync period is 30 s max). */
+  proxyRulesConverge: 45_000,
+  /** A DNS answer reflecting a change of Services or endpoints (CoreDNS cache is 30 s). */
+  dnsConverge: 45_000,
+  /** One probe command run inside a pod (curl/dig loop with its own per-request timeouts). */
+  probeExec: 60_000,
+  /** A namespace and everything in it deleted (finalizers, graceful pod termination). */
+  namespaceDeleted: 120_000,
+  /** One cleanup step; each step gets a fresh deadline of this size. */
+  cleanupStep: 60_000,
+  /** All nodes of a newly created kind cluster Ready. */
+  nodesReady: 300_000,
+  /** CoreDNS Deployment available after cluster creation. */
+  corednsReady: 300_000,
+  /** Building the offline toolchain from Go modules with empty caches (measured ~30 min on 2 cores). */
+  toolchainBuild: 75 * 60_000,
+  /** Building the node image (debootstrap, component images, import into containerd). */
+  nodeImageBuild: 30 * 60_000,
+  /** Building the fixture images from Debian packages. */
+  fixturesBuild: 20 * 60_000,
+  /** Preparing the host: apt installs and starting the Docker engine. */
+  hostPrepare: 15 * 60_000,
+  /** `kind create cluster` up to the point where kubeadm has finished on every node. */
+  kindCreate: 10 * 60_000,
+  /** Loading the fixture images into every node of a cluster. */
+  imageLoad: 10 * 60_000,
+  /** One attempt to pull an image, used to learn whether a registry is reachable. */
+  registryProbe: 30_000,
+  /** Setting up one suite's fixtures (namespace, deployments, client pods). */
+  suiteSetup: 5 * 60_000,
+  /** One check, all its probes and waits included. */
+  checkRun: 5 * 60_000,
+  /** A LoadBalancer Service getting an external address. */
+  loadBalancerAddress: 60_000,
+} as const;
+
+/** The name of a deadline in {@link baseTimeouts}. */
+export type TimeoutName = keyof typeof baseTimeouts;
+
+/** Reads the scale factor from KNC_TIMEOUT_SCALE (default 1); rejects non-positive or non-numeric values. */
+export function timeoutScale(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.KNC_TIMEOUT_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`KNC_TIMEOUT_SCALE must be a positive number, got "${raw}"`);
+  }
+  return value;
+}
+
+/** The deadline `name` in milliseconds, multiplied by the scale factor. */
+export function timeout(name: TimeoutName, scale = timeoutScale()): number {
+  return Math.round(baseTimeouts[name] * scale);
+}

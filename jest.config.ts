@@ -1,0 +1,32 @@
+// Two jest projects:
+//  - unit: the framework (helpers/, cli/, clusters/, reports/, scripts/), no cluster needed;
+//  - conformance: the suites (suites/**/*.suite.ts), against a real cluster.
+// The project is native ESM ("type": "module") because @kubernetes/client-node 2.x is ESM-only;
+// jest runs with --experimental-vm-modules (see scripts/jest.ts) and a transformer that strips
+// types with Node's own stripTypeScriptTypes, exactly as Node does when it runs the CLI.
+import type { Config } from 'jest';
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs' },
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+} satisfies Config;
+
+const config: Config = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{helpers,cli,clusters,reports,scripts}/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'conformance',
+      testMatch: ['<rootDir>/suites/**/*.suite.ts'],
+      slowTestThreshold: 60,
+    },
+  ],
+};
+
+export default config;
