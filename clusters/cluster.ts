@@ -1,0 +1,327 @@
+/**
+ * `cluster up` and `cluster down`: a real multi-node kind cluster for a profile.
+ *
+ * Up: prepare the host (Docker engine, the privileged-container quirk), build or reuse the
+ * toolchain, decide whether a registry is reachable (try pulling the public node image; or
+ * --offline), build the node and fixture images locally when it is not, create the cluster with
+ * kind, load the fixture images, and wait for every node and CoreDNS to be Ready. Down: delete
+ * the cluster and remove every Docker tag and network that up created, keeping the expensive images
+ * in the cache for next time.
+ */
+import { join } from 'node:path';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { CleanupStack } from '../helpers/cleanup.ts';
+import { checkDocker } from '../helpers/docker.ts';
+import { SetupError } from '../helpers/errors.ts';
+import { poll } from '../helpers/poll.ts';
+import { runHost, runHostChecked } from '../helpers/shell.ts';
+import { timeout } from '../helpers/timeouts.ts';
+import {
+  kubeconfigFile,
+  readState,
+  removeState,
+  writeState,
+  type ClusterState,
+} from './cluster-state.ts';
+import { hasImage, imageTags, removeTags, restoreImages, saveImages } from './image-store.ts';
+import { clusterScript } from './paths.ts';
+import { defaultClusterName, profileConfig, type ProfileName } from './profiles.ts';
+import { kubernetesVersion } from './versions.ts';
+
+/** Options of {@link clusterUp}. */
+export interface ClusterUpOptions {
+  readonly profile: ProfileName;
+  /** Cluster name (default knc-<profile>). */
+  readonly name?: string;
+  /** true: build everything locally; false: use public images; undefined: detect. */
+  readonly offline?: boolean;
+  /** Progress lines. */
+  readonly log: (line: string) => void;
+  /** When given, deleting a newly created cluster is registered on it (run-scoped clusters). */
+  readonly cleanup?: CleanupStack;
+}
+
+/** Reads `KEY=value` from a script's stdout. */
+function outputValue(stdout: string, key: string, script: string): string {
+  const line = stdout.split('\n').find((l) => l.startsWith(`${key}=`));
+  if (line === undefined) throw new Error(`${script} printed no ${key}= line`);
+  return line.slice(key.length + 1).trim();
+}
+
+async function step(
+  what: string,
+  log: (line: string) => void,
+  work: () => Promise<string>,
+): Promise<string> {
+  const t0 = performance.now();
+  log(`${what}…`);
+  const result = await work();
+  log(`${what}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/** Builds (or finds in the cache) the offline toolchain; returns its bin directory. */
+export async function ensureToolchain(log: (line: string) => void): Promise<string> {
+  return step('toolchain (kind, Kubernetes, etcd, CoreDNS, CNI, pause)', log, async () => {
+    const script = clusterScript('toolchain/build.sh');
+    const r = await runHostChecked(['bash', script], {
+      timeoutMs: timeout('toolchainBuild'),
+      passStderr: true,
+    });
+    return outputValue(r.stdout, 'TOOLCHAIN_BIN', script);
+  });
+}
+
+/** Prepares the host: packages, the Docker engine, the runc wrapper where needed. */
+export async function prepareHost(log: (line: string) => void): Promise<void> {
+  await step('host (Docker engine, packages)', log, async () => {
+    await runHostChecked(['bash', clusterScript('host/prepare.sh')], {
+      timeoutMs: timeout('hostPrepare'),
+      passStderr: true,
+    });
+    return '';
+  });
+  await checkDocker();
+}
+
+/** Fails with a clear message when the kernel cannot run kube-proxy in IPVS mode. */
+async function requireIpvs(): Promise<void> {
+  const r = await runHost(['bash', clusterScript('host/prepare.sh'), '--check-ipvs']);
+  if (r.exitCode !== 0) {
+    throw new SetupError(
+      r.stderr.replace(/^\[host\]\s*/, '').trim() ||
+        'this kernel cannot run kube-proxy in IPVS mode',
+      'use --profile iptables or --profile nftables here, or run the ipvs profile on a machine whose kernel has IP_VS (see docs/offline-cluster.md)',
+    );
+  }
+}
+
+/** The public node image for the pinned Kubernetes version (used when a registry is reachable). */
+export function publicNodeImage(): string {
+  return `kindest/node:${kubernetesVersion()}`;
+}
+
+/** True when the public node image is present or can be pulled within the registryProbe deadline. */
+async function registryReachable(image: string, log: (line: string) => void): Promise<boolean> {
+  if (await hasImage(image)) return true;
+  const r = await runHost(['docker', 'pull', '-q', image], { timeoutMs: timeout('registryProbe') });
+  if (r.exitCode === 0) return true;
+  log(
+    `no registry: pulling ${image} failed (${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 160)}); building every image locally`,
+  );
+  return false;
+}
+
+async function kindClusters(kind: string): Promise<string[]> {
+  const r = await runHostChecked([kind, 'get', 'clusters']);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('No kind clusters'));
+}
+
+/** Waits until every node is Ready and CoreDNS is available; returns the node count. */
+export async function waitClusterReady(
+  kubeconfig: string,
+  log: (line: string) => void,
+): Promise<number> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const t0 = performance.now();
+  const nodes = await poll({
+    what: 'every node of the cluster Ready',
+    deadline: 'nodesReady',
+    intervalMs: 2000,
+    attempt: async () => {
+      const list = await core.listNode();
+      const states = list.items.map(
+        (n) =>
+          `${n.metadata?.name ?? '?'}=${n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown'}`,
+      );
+      const ready = states.filter((s) => s.endsWith('=True')).length;
+      return {
+        done: list.items.length > 0 && ready === list.items.length,
+        state: list.items.length,
+        summary: states.join(', ') || 'no nodes',
+      };
+    },
+  });
+  log(`${nodes} node(s) Ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await poll({
+    what: 'CoreDNS available in kube-system',
+    deadline: 'corednsReady',
+    intervalMs: 2000,
+    attempt: async () => {
+      const d = await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
+      const want = d.spec?.replicas ?? 1;
+      const have = d.status?.availableReplicas ?? 0;
+      return {
+        done: have >= want,
+        state: have,
+        summary: `${have} of ${want} CoreDNS replicas available`,
+      };
+    },
+  });
+  log(`CoreDNS available after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return nodes;
+}
+
+/**
+ * Brings up (or reuses) the cluster of a profile and returns its record.
+ * @throws {SetupError} when the profile cannot run here or a cluster of that name exists that
+ * this project did not create.
+ */
+export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState> {
+  const { profile, log } = options;
+  const name = options.name ?? defaultClusterName(profile);
+  await prepareHost(log);
+  if (profile === 'ipvs') await requireIpvs();
+  const before = await imageTags();
+  await restoreImages(log);
+  const toolchain = await ensureToolchain(log);
+  const kind = join(toolchain, 'kind');
+
+  const existing = readState(name);
+  if ((await kindClusters(kind)).includes(name)) {
+    if (existing === undefined) {
+      throw new SetupError(
+        `a kind cluster named "${name}" exists, but kube-netconform did not create it`,
+        `pass --cluster-name with another name, or delete it with \`kind delete cluster --name ${name}\``,
+      );
+    }
+    log(`reusing cluster ${name} (created ${existing.createdAt})`);
+    await waitClusterReady(existing.kubeconfig, log);
+    return existing;
+  }
+
+  const publicImage = publicNodeImage();
+  const offline = options.offline ?? !(await registryReachable(publicImage, log));
+  let nodeImage = publicImage;
+  const cachedTags: string[] = [];
+  if (offline) {
+    nodeImage = await step('node image (local, no registry)', log, async () => {
+      const script = clusterScript('node-image/build.sh');
+      const r = await runHostChecked(['bash', script], {
+        timeoutMs: timeout('nodeImageBuild'),
+        passStderr: true,
+        env: { TOOLCHAIN_BIN: toolchain },
+      });
+      return outputValue(r.stdout, 'NODE_IMAGE', script);
+    });
+    const fixtures = await step('fixture images (local, no registry)', log, async () => {
+      const r = await runHostChecked(['bash', clusterScript('fixtures/build.sh')], {
+        timeoutMs: timeout('fixturesBuild'),
+        passStderr: true,
+      });
+      return r.stdout;
+    });
+    cachedTags.push(
+      nodeImage,
+      ...fixtures
+        .split('\n')
+        .filter((l) => l.startsWith('IMAGE '))
+        .map((l) => l.split(' ')[2] ?? '')
+        .filter((t) => t !== ''),
+    );
+  }
+
+  const networkBefore = (await runHost(['docker', 'network', 'inspect', 'kind'])).exitCode === 0;
+  const kubeconfig = kubeconfigFile(name);
+  options.cleanup?.defer(`kind cluster ${name}`, async () => {
+    await clusterDown(name, log);
+  });
+  const state: ClusterState = {
+    name,
+    profile,
+    kubeconfig,
+    context: `kind-${name}`,
+    nodeImage,
+    offline,
+    kind,
+    createdTags: [],
+    cachedTags,
+    createdNetwork: !networkBefore,
+    createdAt: new Date().toISOString(),
+  };
+  writeState(state);
+  await step(`kind create cluster ${name} (profile ${profile})`, log, async () => {
+    await runHostChecked(
+      [
+        kind,
+        'create',
+        'cluster',
+        '--name',
+        name,
+        '--config',
+        profileConfig(profile),
+        '--image',
+        nodeImage,
+        '--kubeconfig',
+        kubeconfig,
+        '--wait',
+        '0s',
+      ],
+      { timeoutMs: timeout('kindCreate'), passStderr: true },
+    );
+    return '';
+  });
+  if (offline) {
+    await step('loading fixture images into the nodes', log, async () => {
+      await runHostChecked(['bash', clusterScript('fixtures/load.sh'), kind, name], {
+        timeoutMs: timeout('imageLoad'),
+        passStderr: true,
+      });
+      return '';
+    });
+  }
+  await waitClusterReady(kubeconfig, log);
+  const after = await imageTags();
+  const final: ClusterState = {
+    ...state,
+    createdTags: [...after].filter((t) => !before.has(t)).sort(),
+  };
+  writeState(final);
+  return final;
+}
+
+/** Deletes a cluster this project created and removes the Docker tags and network it created. */
+export async function clusterDown(name: string, log: (line: string) => void): Promise<void> {
+  const state = readState(name);
+  if (state === undefined) {
+    throw new SetupError(
+      `kube-netconform has no record of a cluster named "${name}"`,
+      'name one it created (`netconform cluster list`), or delete other clusters with kind itself',
+    );
+  }
+  log(`deleting kind cluster ${name}`);
+  await runHostChecked(
+    [state.kind, 'delete', 'cluster', '--name', name, '--kubeconfig', state.kubeconfig],
+    { timeoutMs: timeout('kindCreate') },
+  );
+  const others = (
+    await runHost(['docker', 'ps', '-aq', '--filter', 'label=io.x-k8s.kind.cluster'])
+  ).stdout.trim();
+  if (state.createdTags.length > 0) {
+    const inUseByOthers = others !== '';
+    const keep = state.cachedTags.filter((t) => state.createdTags.includes(t));
+    await saveImages(keep, log);
+    if (inUseByOthers) {
+      await removeTags(
+        state.createdTags.filter((t) => t !== state.nodeImage),
+        log,
+      );
+      log(`kept ${state.nodeImage}: other kind clusters are running`);
+    } else {
+      await removeTags(state.createdTags, log);
+    }
+  }
+  if (state.createdNetwork && others === '') {
+    const r = await runHost(['docker', 'network', 'rm', 'kind']);
+    if (r.exitCode !== 0 && !/not found/i.test(r.stderr))
+      log(`kept network kind: ${r.stderr.trim()}`);
+  }
+  removeState(name);
+  log(`cluster ${name} removed`);
+}

@@ -1,0 +1,37 @@
+/**
+ * Facts about the cluster under test, read once per suite process before checks are registered,
+ * so that checks whose requirements are not met are skipped with the reason.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import { suiteEnvironment } from './environment.ts';
+
+/** What the requirements of checks look at. */
+export interface ClusterFacts {
+  /** The profile the run was started with ("existing" for a given kubeconfig). */
+  readonly profile: string;
+  /** Nodes that accept ordinary pods. */
+  readonly schedulableNodes: number;
+  /** kube-proxy's mode from its ConfigMap ("" means the default, iptables), or undefined without kube-proxy. */
+  readonly configuredProxyMode: string | undefined;
+}
+
+/** Reads the facts from the cluster. */
+export async function readClusterFacts(): Promise<ClusterFacts> {
+  const env = suiteEnvironment();
+  const core = env.kubeConfig.makeApiClient(CoreV1Api);
+  const nodes = await core.listNode();
+  const schedulable = nodes.items.filter(
+    (n) =>
+      n.spec?.unschedulable !== true &&
+      !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+  ).length;
+  let mode: string | undefined;
+  try {
+    const cm = await core.readNamespacedConfigMap({ name: 'kube-proxy', namespace: 'kube-system' });
+    const text = cm.data?.['config.conf'] ?? '';
+    mode = /^mode:\s*"?([a-z]*)"?\s*$/m.exec(text)?.[1] ?? '';
+  } catch {
+    mode = undefined;
+  }
+  return { profile: env.profile, schedulableNodes: schedulable, configuredProxyMode: mode };
+}

@@ -1,0 +1,12 @@
+// Pod networking: containers of one pod over localhost, pod to pod on one node and across nodes.
+import { registerArea } from '../framework/area.ts';
+import containersShareLocalhost from './checks/containers-of-a-pod-share-localhost.ts';
+import podToPodOtherNode from './checks/pod-reaches-pod-on-another-node.ts';
+import podToPodSameNode from './checks/pod-reaches-pod-on-the-same-node.ts';
+import { setUpPodNetworking } from './fixtures.ts';
+
+await registerArea('pod-networking', setUpPodNetworking, [
+  containersShareLocalhost,
+  podToPodSameNode,
+  podToPodOtherNode,
+]);
