@@ -31,7 +31,7 @@ export async function checkDocker(
   ) {
     throw new SetupError(
       'docker is not installed (no docker command on PATH)',
-      'install the Docker engine (Debian: apt-get install docker.io), or run `npm run cluster:up`, which installs and starts it',
+      'install the Docker engine (on Debian `clusters/host/prepare.sh` installs and starts it; `npm run cluster:up` runs that script)',
     );
   }
   if (/permission denied/i.test(text)) {

@@ -109,7 +109,9 @@ describe('Docker errors', () => {
     expect((error as SetupError).message).toBe(
       'docker is not installed (no docker command on PATH)',
     );
-    expect((error as SetupError).fix).toMatch(/apt-get install docker.io/);
+    expect((error as SetupError).fix).toMatch(
+      /install the Docker engine .*clusters\/host\/prepare\.sh/,
+    );
   });
 
   it('a daemon that is not running says how to start it', async () => {
