@@ -1,0 +1,78 @@
+/**
+ * Hosts outside the cluster: containers on the kind nodes' Docker network, started with
+ * testcontainers, playing an external client (NodePort, "not reachable from outside") or an
+ * external server (ExternalName target, egress SNAT). They carry the run's labels and owner, so the
+ * reaper removes them if a run dies, and their removal is registered on the suite's cleanup stack.
+ *
+ * The Ryuk reaper container of testcontainers is not used (its image cannot be pulled on machines
+ * without a registry); our own label-based reaper covers what a crashed run leaves.
+ */
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { ProbeResult } from '../../helpers/probe-result.ts';
+import { runDockerLabels } from '../../helpers/run-id.ts';
+import { runHostChecked } from '../../helpers/shell.ts';
+import { timeout } from '../../helpers/timeouts.ts';
+import type { SuiteContext } from './suite-context.ts';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+
+/** A running container outside the cluster. */
+export interface OutsideHost {
+  /** Its address on the nodes' network. */
+  readonly ip: string;
+  readonly name: string;
+  /** Runs argv in the container; never throws for a non-zero exit. */
+  exec(argv: readonly string[]): Promise<ProbeResult>;
+  readonly container: StartedTestContainer;
+}
+
+/** The Docker network the cluster's nodes are on (kind's "kind" network unless told otherwise). */
+export function nodesNetwork(env: NodeJS.ProcessEnv = process.env): string {
+  return env.KNC_NODES_NETWORK ?? 'kind';
+}
+
+/**
+ * Starts a netshoot container on the nodes' network running `command` (default: wait forever),
+ * registers its removal, and returns it once started.
+ */
+export async function startOutsideHost(
+  ctx: SuiteContext,
+  role: string,
+  command?: readonly string[],
+): Promise<OutsideHost> {
+  const network = nodesNetwork();
+  const container = await new GenericContainer(ctx.images.netshoot)
+    .withName(`${ctx.namespace}-${role}`)
+    .withNetworkMode(network)
+    .withLabels({ ...runDockerLabels(ctx.run), 'kube-netconform/role': role })
+    .withCommand(
+      command === undefined
+        ? ['sh', '-c', "trap 'exit 0' TERM INT; sleep infinity & wait"]
+        : [...command],
+    )
+    .withStartupTimeout(timeout('podReady'))
+    .start();
+  ctx.cleanup.defer(`container ${container.getName()}`, async () => {
+    await runHostChecked(['docker', 'rm', '-f', '-v', container.getId()]);
+  });
+  const name = container.getName().replace(/^\//, '');
+  return {
+    ip: container.getIpAddress(network),
+    name,
+    container,
+    exec: async (argv) => {
+      const started = performance.now();
+      const r = await container.exec([...argv]);
+      const durationMs = Math.round(performance.now() - started);
+      return {
+        where: `container ${name} (outside the cluster)`,
+        command: argv,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        exitCode: r.exitCode,
+        durationMs,
+        attempts: [{ attempt: 1, exitCode: r.exitCode, durationMs }],
+      };
+    },
+  };
+}
