@@ -39,6 +39,8 @@ export interface ClusterUpOptions {
   readonly log: (line: string) => void;
   /** When given, deleting a newly created cluster is registered on it (run-scoped clusters). */
   readonly cleanup?: CleanupStack;
+  /** When given, receives the duration in ms of each phase (for benchmarks). */
+  readonly timings?: Map<string, number>;
 }
 
 /** Reads `KEY=value` from a script's stdout. */
@@ -52,35 +54,54 @@ async function step(
   what: string,
   log: (line: string) => void,
   work: () => Promise<string>,
+  timings?: Map<string, number>,
 ): Promise<string> {
   const t0 = performance.now();
   log(`${what}…`);
   const result = await work();
-  log(`${what}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const ms = performance.now() - t0;
+  timings?.set(what, ms);
+  log(`${what}: done in ${(ms / 1000).toFixed(1)} s`);
   return result;
 }
 
 /** Builds (or finds in the cache) the offline toolchain; returns its bin directory. */
-export async function ensureToolchain(log: (line: string) => void): Promise<string> {
-  return step('toolchain (kind, Kubernetes, etcd, CoreDNS, CNI, pause)', log, async () => {
-    const script = clusterScript('toolchain/build.sh');
-    const r = await runHostChecked(['bash', script], {
-      timeoutMs: timeout('toolchainBuild'),
-      passStderr: true,
-    });
-    return outputValue(r.stdout, 'TOOLCHAIN_BIN', script);
-  });
+export async function ensureToolchain(
+  log: (line: string) => void,
+  timings?: Map<string, number>,
+): Promise<string> {
+  return step(
+    'toolchain (kind, Kubernetes, etcd, CoreDNS, CNI, pause)',
+    log,
+    async () => {
+      const script = clusterScript('toolchain/build.sh');
+      const r = await runHostChecked(['bash', script], {
+        timeoutMs: timeout('toolchainBuild'),
+        passStderr: true,
+      });
+      return outputValue(r.stdout, 'TOOLCHAIN_BIN', script);
+    },
+    timings,
+  );
 }
 
 /** Prepares the host: packages, the Docker engine, the runc wrapper where needed. */
-export async function prepareHost(log: (line: string) => void): Promise<void> {
-  await step('host (Docker engine, packages)', log, async () => {
-    await runHostChecked(['bash', clusterScript('host/prepare.sh')], {
-      timeoutMs: timeout('hostPrepare'),
-      passStderr: true,
-    });
-    return '';
-  });
+export async function prepareHost(
+  log: (line: string) => void,
+  timings?: Map<string, number>,
+): Promise<void> {
+  await step(
+    'host (Docker engine, packages)',
+    log,
+    async () => {
+      await runHostChecked(['bash', clusterScript('host/prepare.sh')], {
+        timeoutMs: timeout('hostPrepare'),
+        passStderr: true,
+      });
+      return '';
+    },
+    timings,
+  );
   await checkDocker();
 }
 
@@ -120,11 +141,18 @@ async function kindClusters(kind: string): Promise<string[]> {
     .filter((l) => l !== '' && !l.startsWith('No kind clusters'));
 }
 
-/** Waits until every node is Ready and CoreDNS is available; returns the node count. */
+/** How long the cluster took to become usable, from the start of the wait. */
+export interface ReadyTimes {
+  readonly nodes: number;
+  readonly nodesReadyMs: number;
+  readonly corednsReadyMs: number;
+}
+
+/** Waits until every node is Ready and CoreDNS is available. */
 export async function waitClusterReady(
   kubeconfig: string,
   log: (line: string) => void,
-): Promise<number> {
+): Promise<ReadyTimes> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
@@ -148,7 +176,8 @@ export async function waitClusterReady(
       };
     },
   });
-  log(`${nodes} node(s) Ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const nodesReadyMs = performance.now() - t0;
+  log(`${nodes} node(s) Ready after ${(nodesReadyMs / 1000).toFixed(1)} s`);
   await poll({
     what: 'CoreDNS available in kube-system',
     deadline: 'corednsReady',
@@ -164,8 +193,9 @@ export async function waitClusterReady(
       };
     },
   });
-  log(`CoreDNS available after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return nodes;
+  const corednsReadyMs = performance.now() - t0;
+  log(`CoreDNS available after ${(corednsReadyMs / 1000).toFixed(1)} s`);
+  return { nodes, nodesReadyMs, corednsReadyMs };
 }
 
 /**
@@ -176,11 +206,12 @@ export async function waitClusterReady(
 export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState> {
   const { profile, log } = options;
   const name = options.name ?? defaultClusterName(profile);
-  await prepareHost(log);
+  const timings = options.timings;
+  await prepareHost(log, timings);
   if (profile === 'ipvs') await requireIpvs();
   const before = await imageTags();
   await restoreImages(log);
-  const toolchain = await ensureToolchain(log);
+  const toolchain = await ensureToolchain(log, timings);
   const kind = join(toolchain, 'kind');
 
   const existing = readState(name);
@@ -201,22 +232,32 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   let nodeImage = publicImage;
   const cachedTags: string[] = [];
   if (offline) {
-    nodeImage = await step('node image (local, no registry)', log, async () => {
-      const script = clusterScript('node-image/build.sh');
-      const r = await runHostChecked(['bash', script], {
-        timeoutMs: timeout('nodeImageBuild'),
-        passStderr: true,
-        env: { TOOLCHAIN_BIN: toolchain },
-      });
-      return outputValue(r.stdout, 'NODE_IMAGE', script);
-    });
-    const fixtures = await step('fixture images (local, no registry)', log, async () => {
-      const r = await runHostChecked(['bash', clusterScript('fixtures/build.sh')], {
-        timeoutMs: timeout('fixturesBuild'),
-        passStderr: true,
-      });
-      return r.stdout;
-    });
+    nodeImage = await step(
+      'node image (local, no registry)',
+      log,
+      async () => {
+        const script = clusterScript('node-image/build.sh');
+        const r = await runHostChecked(['bash', script], {
+          timeoutMs: timeout('nodeImageBuild'),
+          passStderr: true,
+          env: { TOOLCHAIN_BIN: toolchain },
+        });
+        return outputValue(r.stdout, 'NODE_IMAGE', script);
+      },
+      timings,
+    );
+    const fixtures = await step(
+      'fixture images (local, no registry)',
+      log,
+      async () => {
+        const r = await runHostChecked(['bash', clusterScript('fixtures/build.sh')], {
+          timeoutMs: timeout('fixturesBuild'),
+          passStderr: true,
+        });
+        return r.stdout;
+      },
+      timings,
+    );
     cachedTags.push(
       nodeImage,
       ...fixtures
@@ -227,6 +268,9 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
     );
   }
 
+  // Image tags are created only by the builds above, so what up created is known from here on,
+  // and a failure below (cluster creation, waits) can be undone exactly by clusterDown.
+  const createdTags = [...(await imageTags())].filter((t) => !before.has(t)).sort();
   const networkBefore = (await runHost(['docker', 'network', 'inspect', 'kind'])).exitCode === 0;
   const kubeconfig = kubeconfigFile(name);
   options.cleanup?.defer(`kind cluster ${name}`, async () => {
@@ -240,50 +284,58 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
     nodeImage,
     offline,
     kind,
-    createdTags: [],
+    createdTags,
     cachedTags,
     createdNetwork: !networkBefore,
     createdAt: new Date().toISOString(),
   };
   writeState(state);
-  await step(`kind create cluster ${name} (profile ${profile})`, log, async () => {
-    await runHostChecked(
-      [
-        kind,
-        'create',
-        'cluster',
-        '--name',
-        name,
-        '--config',
-        profileConfig(profile),
-        '--image',
-        nodeImage,
-        '--kubeconfig',
-        kubeconfig,
-        '--wait',
-        '0s',
-      ],
-      { timeoutMs: timeout('kindCreate'), passStderr: true },
-    );
-    return '';
-  });
-  if (offline) {
-    await step('loading fixture images into the nodes', log, async () => {
-      await runHostChecked(['bash', clusterScript('fixtures/load.sh'), kind, name], {
-        timeoutMs: timeout('imageLoad'),
-        passStderr: true,
-      });
+  const createStart = performance.now();
+  await step(
+    `kind create cluster ${name} (profile ${profile})`,
+    log,
+    async () => {
+      await runHostChecked(
+        [
+          kind,
+          'create',
+          'cluster',
+          '--name',
+          name,
+          '--config',
+          profileConfig(profile),
+          '--image',
+          nodeImage,
+          '--kubeconfig',
+          kubeconfig,
+          '--wait',
+          '0s',
+        ],
+        { timeoutMs: timeout('kindCreate'), passStderr: true },
+      );
       return '';
-    });
+    },
+    timings,
+  );
+  if (offline) {
+    await step(
+      'loading fixture images into the nodes',
+      log,
+      async () => {
+        await runHostChecked(['bash', clusterScript('fixtures/load.sh'), kind, name], {
+          timeoutMs: timeout('imageLoad'),
+          passStderr: true,
+        });
+        return '';
+      },
+      timings,
+    );
   }
-  await waitClusterReady(kubeconfig, log);
-  const after = await imageTags();
-  const final: ClusterState = {
-    ...state,
-    createdTags: [...after].filter((t) => !before.has(t)).sort(),
-  };
-  writeState(final);
-  return final;
+  const waitStart = performance.now();
+  const ready = await waitClusterReady(kubeconfig, log);
+  timings?.set('cluster creation to all nodes Ready', waitStart - createStart + ready.nodesReadyMs);
+  timings?.set('cluster creation to CoreDNS Ready', waitStart - createStart + ready.corednsReadyMs);
+  return state;
 }
 
 /** Deletes a cluster this project created and removes the Docker tags and network it created. */

@@ -28,9 +28,15 @@ export async function imageTags(): Promise<Set<string>> {
   return new Set(result.stdout.split('\n').filter((t) => t !== '' && !t.includes('<none>')));
 }
 
+/** The image id of a tag, or undefined when Docker has no such tag. */
+async function imageId(tag: string): Promise<string | undefined> {
+  const r = await runHost(['docker', 'image', 'inspect', '--format', '{{.Id}}', tag]);
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
 /** True when Docker has this tag. */
 export async function hasImage(tag: string): Promise<boolean> {
-  return (await runHost(['docker', 'image', 'inspect', '--format', '{{.Id}}', tag])).exitCode === 0;
+  return (await imageId(tag)) !== undefined;
 }
 
 function storeDir(): string {
@@ -66,7 +72,8 @@ export async function restoreImages(log: (line: string) => void): Promise<string
   for (const name of readdirSync(storeDir()).filter((n) => n.endsWith('.tar'))) {
     const file = join(storeDir(), name);
     if (!existsSync(`${file}.tag`)) continue;
-    const tag = readFileSync(`${file}.tag`, 'utf8').trim();
+    const tag = readFileSync(`${file}.tag`, 'utf8').split('\n')[0]?.trim() ?? '';
+    if (tag === '') continue;
     if (await hasImage(tag)) continue;
     log(`loading ${tag} from the cache`);
     await runHostChecked(['docker', 'load', '-q', '-i', file], { timeoutMs: saveBudgetMs });

@@ -13,7 +13,7 @@ import { defaultClusterName, profileNames, type ProfileName } from '../../cluste
 import { CleanupStack, cleanupOnSignals } from '../../helpers/cleanup.ts';
 import { ExitCode, messageOf } from '../../helpers/errors.ts';
 import { checkApiReachable, loadKubeConfig } from '../../helpers/kubeconfig.ts';
-import { newRun } from '../../helpers/run-id.ts';
+import { newRun, runScopedName } from '../../helpers/run-id.ts';
 import {
   helpText,
   listFlag,
@@ -128,16 +128,24 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       context = kc.getCurrentContext();
     } else {
       profile = oneOf('profile', profileFlag ?? 'iptables', profileNames);
-      const name = defaultClusterName(profile);
+      // --reuse and --keep-cluster work on the profile's standing cluster (the one `cluster up`
+      // makes); otherwise the run gets a cluster of its own, removed when the run ends.
       const reuse = f.reuse === true;
-      const existed = readState(name) !== undefined;
-      if (existed && !reuse) {
+      const keep = f['keep-cluster'] === true || reuse;
+      const standing = defaultClusterName(profile);
+      if (reuse && readState(standing) === undefined) {
         throw new UsageError(
-          `a cluster of profile ${profile} (${name}) made by an earlier run exists`,
+          `--reuse: there is no ${profile} cluster (${standing}) made by an earlier run`,
+          `create one with \`${program} cluster up --profile ${profile}\`, or drop --reuse`,
+        );
+      }
+      if (!reuse && keep && readState(standing) !== undefined) {
+        throw new UsageError(
+          `--keep-cluster: a ${profile} cluster (${standing}) made by an earlier run exists`,
           `pass --reuse to run against it, or remove it with \`${program} cluster down --profile ${profile}\``,
         );
       }
-      const keep = f['keep-cluster'] === true || reuse;
+      const name = keep ? standing : runScopedName(run, standing);
       const state = await clusterUp({
         profile,
         name,
