@@ -137,3 +137,35 @@ export async function reapContainers(ctx: ReaperContext): Promise<ReapedObject[]
   }
   return seen;
 }
+
+/**
+ * Removes every namespace and container of one run, by its run label: the last cleanup step of a
+ * run, which also covers objects whose own removal never ran (a suite process killed by Ctrl-C).
+ * Returns what it removed.
+ */
+export async function removeRunObjects(core: CoreV1Api, runId: string): Promise<string[]> {
+  const removed: string[] = [];
+  const list = await core.listNamespace({ labelSelector: `${RunKeys.run}=${runId}` });
+  for (const ns of list.items) {
+    const name = ns.metadata?.name;
+    if (name === undefined || ns.status?.phase === 'Terminating') continue;
+    try {
+      await core.deleteNamespace({ name });
+      removed.push(`namespace ${name}`);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  const containers = await runHost([
+    'docker',
+    'ps',
+    '-aq',
+    '--filter',
+    `label=${RunKeys.run}=${runId}`,
+  ]);
+  for (const id of containers.stdout.split('\n').filter((l) => l.trim() !== '')) {
+    await runHostChecked(['docker', 'rm', '-f', '-v', id]);
+    removed.push(`container ${id}`);
+  }
+  return removed;
+}

@@ -5,6 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { clusterUp } from '../../clusters/cluster.ts';
 import { readState } from '../../clusters/cluster-state.ts';
@@ -12,7 +14,13 @@ import { repoRoot } from '../../clusters/paths.ts';
 import { defaultClusterName, profileNames, type ProfileName } from '../../clusters/profiles.ts';
 import { CleanupStack, cleanupOnSignals } from '../../helpers/cleanup.ts';
 import { ExitCode, messageOf } from '../../helpers/errors.ts';
-import { checkApiReachable, loadKubeConfig } from '../../helpers/kubeconfig.ts';
+import { checkApiReachable, kubeconfigPath, loadKubeConfig } from '../../helpers/kubeconfig.ts';
+import {
+  processAlive,
+  reapContainers,
+  reapNamespaces,
+  removeRunObjects,
+} from '../../helpers/reaper.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
 import {
   helpText,
@@ -121,10 +129,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       log(
         `cluster ${info.server} (Kubernetes ${info.gitVersion}), context ${kc.getCurrentContext()}`,
       );
-      kubeconfig =
-        kubeconfigFlag ??
-        process.env.KUBECONFIG?.split(':')[0] ??
-        join(process.env.HOME ?? '', '.kube', 'config');
+      kubeconfig = kubeconfigPath({
+        ...(kubeconfigFlag === undefined ? {} : { kubeconfig: kubeconfigFlag }),
+      });
       context = kc.getCurrentContext();
     } else {
       profile = oneOf('profile', profileFlag ?? 'iptables', profileNames);
@@ -156,10 +163,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       kubeconfig = state.kubeconfig;
       context = state.context;
     }
+    await prepareRun(kubeconfig, context, run.id, cleanup, log);
     log(`run ${run.id}: suites ${chosen.join(', ')}`);
     const reportDir = stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out');
     mkdirSync(reportDir, { recursive: true });
-    const code = await runJest(chosen, join(reportDir, 'jest-results.json'), {
+    const code = await runJest(chosen, join(reportDir, 'jest-results.json'), cleanup, {
       KNC_KUBECONFIG: kubeconfig,
       KNC_CONTEXT: context,
       KNC_RUN_ID: run.id,
@@ -177,10 +185,36 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * Before the suites: removes what crashed earlier runs left (the reaper) and registers the removal
+ * of everything this run will create, by its run label, as the last cleanup step.
+ */
+async function prepareRun(
+  kubeconfig: string,
+  context: string,
+  runId: string,
+  cleanup: CleanupStack,
+  log: (line: string) => void,
+): Promise<void> {
+  const kc = loadKubeConfig({ kubeconfig, context });
+  const core = kc.makeApiClient(CoreV1Api);
+  const ctx = { host: hostname(), now: new Date(), isAlive: processAlive };
+  const reaped = [...(await reapContainers(ctx)), ...(await reapNamespaces(core, ctx))].filter(
+    (o) => o.verdict.stale,
+  );
+  for (const o of reaped)
+    log(`removed ${o.kind} ${o.name} left by run ${o.run ?? '?'} (${o.verdict.reason})`);
+  cleanup.defer(`objects of run ${runId}`, async () => {
+    const removed = await removeRunObjects(core, runId);
+    if (removed.length > 0) log(`removed what the suites left: ${removed.join(', ')}`);
+  });
+}
+
 /** Runs the conformance jest project for `areas` with `env`; resolves to jest's exit code. */
 function runJest(
   areas: readonly string[],
   resultsFile: string,
+  cleanup: CleanupStack,
   env: Record<string, string>,
 ): Promise<number> {
   const pattern = `suites/(${areas.join('|')})/`;
@@ -198,9 +232,17 @@ function runJest(
     ],
     { stdio: 'inherit', env: { ...process.env, ...env }, cwd: repoRoot },
   );
-  return new Promise((resolve) => {
+  const exited = new Promise<number>((resolve) => {
     child.on('exit', (code) => {
       resolve(code ?? ExitCode.ChecksFailed);
     });
   });
+  // On SIGINT/SIGTERM the suites are stopped first; their objects are removed by label next.
+  cleanup.defer('suite processes', async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+  return exited;
 }
