@@ -1,5 +1,6 @@
 // Two jest projects:
 //  - unit: the framework (helpers/, cli/, clusters/, reports/, scripts/), no cluster needed;
+//  - lifecycle: clusters made and removed through the command line (*.e2e.ts), slow;
 //  - conformance: the suites (suites/**/*.suite.ts), against a real cluster.
 // The project is native ESM ("type": "module") because @kubernetes/client-node 2.x is ESM-only;
 // jest runs with --experimental-vm-modules (see scripts/jest.ts) and a transformer that strips
@@ -19,6 +20,11 @@ const config: Config = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/{helpers,cli,clusters,reports,scripts}/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'lifecycle',
+      testMatch: ['<rootDir>/{clusters,cli}/**/*.e2e.ts'],
     },
     {
       ...common,

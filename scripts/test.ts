@@ -1,4 +1,5 @@
-// `npm test`: the project's tests. First the unit project (framework, no cluster), then the
+// `npm test`: the project's tests. First the unit project (framework, no cluster), the cluster
+// lifecycle through the command line, then the
 // conformance suites on real kind clusters of each profile in KNC_TEST_PROFILES (default:
 // "iptables nftables"), each created for the run and removed after it. Ends with one line per step
 // and a total "N passed, N failed, N skipped".
@@ -50,6 +51,24 @@ results.push(
       unitFile,
     ],
     unitFile,
+  ),
+);
+
+const lifecycleFile = join(out, 'lifecycle.json');
+results.push(
+  step(
+    'cluster lifecycle (up, interrupted run, down)',
+    [
+      node,
+      join(root, 'scripts', 'jest.ts'),
+      '--selectProjects',
+      'lifecycle',
+      '--runInBand',
+      '--json',
+      '--outputFile',
+      lifecycleFile,
+    ],
+    lifecycleFile,
   ),
 );
 
