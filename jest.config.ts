@@ -1,5 +1,5 @@
 // Two jest projects:
-//  - unit: the framework (helpers/, cli/, clusters/, reports/, scripts/), no cluster needed;
+//  - unit: pure logic of the framework and the suites (parsers, statistics; *.test.ts), no cluster;
 //  - lifecycle: clusters made and removed through the command line (*.e2e.ts), slow;
 //  - conformance: the suites (suites/**/*.suite.ts), against a real cluster.
 // The project is native ESM ("type": "module") because @kubernetes/client-node 2.x is ESM-only;
@@ -19,7 +19,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{helpers,cli,clusters,reports,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{helpers,cli,clusters,reports,scripts,suites}/**/*.test.ts'],
     },
     {
       ...common,
