@@ -1,0 +1,41 @@
+/**
+ * What CoreDNS is configured to serve, read from the coredns ConfigMap in kube-system once, when
+ * the DNS area is loaded (before its checks are registered), so that checks depending on an
+ * optional part of the kubernetes plugin (pod records, reverse zones) are skipped with the reason
+ * when it is not configured. Only read; nothing in kube-system is changed.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import { messageOf } from '../../helpers/errors.ts';
+import { suiteEnvironment } from '../framework/environment.ts';
+import { parseCorefileKubernetes, type KubernetesPlugin } from './dns-config.ts';
+
+/** The Corefile's kubernetes plugin, or why it could not be read. */
+export type CorednsFacts =
+  | { readonly found: true; readonly corefile: string; readonly plugin: KubernetesPlugin }
+  | { readonly found: false; readonly reason: string };
+
+/** Reads kube-system/coredns's Corefile and parses its kubernetes plugin. */
+export async function readCorednsFacts(): Promise<CorednsFacts> {
+  const core = suiteEnvironment().kubeConfig.makeApiClient(CoreV1Api);
+  let corefile: string | undefined;
+  try {
+    const cm = await core.readNamespacedConfigMap({ name: 'coredns', namespace: 'kube-system' });
+    corefile = cm.data?.Corefile;
+  } catch (error) {
+    return {
+      found: false,
+      reason: `the ConfigMap kube-system/coredns could not be read (${messageOf(error)})`,
+    };
+  }
+  if (corefile === undefined) {
+    return { found: false, reason: 'the ConfigMap kube-system/coredns has no Corefile key' };
+  }
+  const plugin = parseCorefileKubernetes(corefile);
+  if (plugin === undefined) {
+    return { found: false, reason: 'the Corefile in kube-system/coredns has no kubernetes plugin' };
+  }
+  return { found: true, corefile, plugin };
+}
+
+/** The facts of this cluster, read when the module is first imported. */
+export const corednsFacts: CorednsFacts = await readCorednsFacts();
