@@ -331,6 +331,10 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
       timings,
     );
   }
+  if (offline) {
+    // No registry means a closed machine: keep every packet from the nodes' network on it.
+    await runHostChecked(['bash', clusterScript('host/contain-egress.sh'), 'add', 'kind']);
+  }
   const waitStart = performance.now();
   const ready = await waitClusterReady(kubeconfig, log);
   timings?.set('cluster creation to all nodes Ready', waitStart - createStart + ready.nodesReadyMs);
@@ -368,6 +372,9 @@ export async function clusterDown(name: string, log: (line: string) => void): Pr
     } else {
       await removeTags(state.createdTags, log);
     }
+  }
+  if (others === '') {
+    await runHostChecked(['bash', clusterScript('host/contain-egress.sh'), 'remove', 'kind']);
   }
   if (state.createdNetwork && others === '') {
     const r = await runHost(['docker', 'network', 'rm', 'kind']);

@@ -15,6 +15,11 @@ describe('classifyCurl', () => {
       'curl: (7) Failed to connect to 10.244.1.9 port 80: No route to host',
       ConnectOutcome.Unreachable,
     ],
+    [
+      7,
+      "* connect to 10.96.5.5 port 81 failed: No route to host\ncurl: (7) Failed to connect to 10.96.5.5 port 81 after 0 ms: Couldn't connect to server",
+      ConnectOutcome.Unreachable,
+    ],
     [28, 'curl: (28) Connection timed out after 2001 milliseconds', ConnectOutcome.TimedOut],
     [52, 'curl: (52) Empty reply from server', ConnectOutcome.Reset],
     [56, 'curl: (56) Recv failure: Connection reset by peer', ConnectOutcome.Reset],

@@ -29,6 +29,8 @@ export type ConnectOutcome = (typeof ConnectOutcome)[keyof typeof ConnectOutcome
 /**
  * Classifies a curl run by its exit code (curl's documented codes) and, for exit 7, its message:
  * 6 name not resolved, 7 refused/unreachable, 28 timed out, 52/56 reset, 0 reached.
+ * Current curl says only "Couldn't connect to server" for exit 7; the errno ("Connection refused",
+ * "No route to host") is printed with -v, so probes that must tell Refused from Unreachable pass -v.
  */
 export function classifyCurl(result: Pick<ProbeResult, 'exitCode' | 'stderr'>): ConnectOutcome {
   switch (result.exitCode) {
