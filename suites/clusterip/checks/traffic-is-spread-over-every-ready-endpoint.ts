@@ -1,0 +1,152 @@
+// Expected: 300 requests from the client to web's ClusterIP, each on a new connection (one curl
+// process per request, all in one exec), all succeed; every ready endpoint of the EndpointSlices
+// answers at least once and nothing else answers; and the spread matches the proxy's policy:
+//
+// - iptables and nftables modes pick an endpoint at random with equal probability per connection,
+//   so the counts must pass a chi-square goodness-of-fit test against uniform at alpha = 0.001:
+//   a correct proxy fails this check by chance once in 1000 runs (the false-alarm rate), while a
+//   skew such as 150/75/75 over 3 endpoints (χ² = 37.5, critical value 13.8) is always caught;
+// - IPVS with its default round-robin scheduler hands connections out in turn, so every count must
+//   be within 2 of N/k;
+// - other IPVS schedulers, or a Service proxy other than kube-proxy: no policy is assumed and only
+//   coverage (every endpoint answers) is checked; the evidence says so.
+//
+// With 3 endpoints the chance that a uniform spread leaves one at 0 in 300 requests is 3·(2/3)^300,
+// about 1e-52, so a 0 always means an endpoint that gets no traffic.
+import {
+  chiSquareGoodnessOfFit,
+  histogram,
+  renderSpread,
+  type SpreadRow,
+} from '../../../helpers/spread.ts';
+import { defineCheck } from '../../framework/check.ts';
+import { CheckFailure } from '../../framework/evidence.ts';
+import { renderSliceEndpoints, sliceEndpoints } from '../backends.ts';
+import type { ClusterIPFixtures } from '../fixtures.ts';
+import { pollProbe } from '../probe-series.ts';
+import { outcomeCounts, runLoop, serviceURL } from '../request-loop.ts';
+
+/** Requests in the measured spread. */
+const requests = 300;
+/** Significance level of the chi-square test: its false-alarm rate on a correct proxy. */
+const alpha = 0.001;
+/** Round-robin: how far from N/k a count may be. */
+const roundRobinTolerance = 2;
+/** Requests per warm-up attempt (until the proxy's rules answer from every endpoint). */
+const warmUpRequests = 30;
+
+export default defineCheck<ClusterIPFixtures>({
+  id: 'clusterip/traffic-is-spread-over-every-ready-endpoint',
+  title:
+    "traffic to a ClusterIP reaches every ready endpoint, spread as the proxy's policy says (chi-square against uniform for random selection)",
+  assess: async (ctx, f, evidence) => {
+    const client = f.client.metadata?.name ?? '';
+    const url = serviceURL(f.web.ip);
+    const endpoints = (await sliceEndpoints(ctx, f.web.name)).filter((e) => e.ready);
+    evidence.note(`ready endpoints of ${f.web.name}`, renderSliceEndpoints(endpoints));
+    const expectedKeys = [...new Set(endpoints.map((e) => e.pod ?? e.address))].sort();
+    if (expectedKeys.length < 2) {
+      throw new CheckFailure(
+        `Service ${f.web.name}: expected ${f.web.replicas} ready endpoints to spread over, observed ${expectedKeys.length}`,
+        evidence,
+      );
+    }
+
+    // Warm-up: the proxy's rules may lag the slices by a sync; wait until each endpoint answered.
+    await pollProbe({
+      evidence,
+      title: `warm-up: ${warmUpRequests} requests to ${url}`,
+      what: `every ready endpoint of ${f.web.name} answering on ${url}`,
+      deadline: 'proxyRulesConverge',
+      attempt: async () => {
+        const loop = await runLoop(ctx, client, { urls: [url], rounds: warmUpRequests });
+        const seen = histogram(
+          loop.requests.map((r) => r.backend ?? `(${r.outcome})`),
+          expectedKeys,
+        );
+        return {
+          probe: loop.probe,
+          done: expectedKeys.every((k) => (seen.get(k) ?? 0) > 0),
+          state: seen,
+          summary: [...seen].map(([k, v]) => `${k}=${v}`).join(' '),
+        };
+      },
+      failure: (last, deadline) =>
+        `${url}: expected every ready endpoint (${expectedKeys.join(', ')}) to answer within "${deadline}", observed ${last}`,
+    });
+
+    const loop = await runLoop(ctx, client, { urls: [url], rounds: requests });
+    evidence.probe(`client → ${url}: ${requests} requests, one connection each`, loop.probe);
+    const failed = loop.requests.filter((r) => r.backend === undefined);
+    if (loop.requests.length !== requests || failed.length > 0) {
+      throw new CheckFailure(
+        `${url}: expected ${requests} answers from backends, observed ${loop.requests.length} requests (${outcomeCounts(loop.requests)}; ${failed.length} without a backend's answer)`,
+        evidence,
+      );
+    }
+
+    const counts = histogram(
+      loop.requests.map((r) => r.backend ?? ''),
+      expectedKeys,
+    );
+    const policy = f.policy;
+    const random = policy.proxyMode === 'iptables' || policy.proxyMode === 'nftables';
+    const roundRobin = policy.proxyMode === 'ipvs' && policy.ipvsScheduler === 'rr';
+    const rows: SpreadRow[] = [...counts].map(([key, observed]) => ({
+      key,
+      observed,
+      expected: expectedKeys.includes(key) ? requests / expectedKeys.length : 0,
+    }));
+    const table = renderSpread(rows);
+    const unexpected = rows.filter((r) => r.expected === 0);
+    const starved = rows.filter((r) => r.expected > 0 && r.observed === 0);
+    if (unexpected.length > 0 || starved.length > 0) {
+      evidence.note('spread', table);
+      throw new CheckFailure(
+        `${url}: expected all ${expectedKeys.length} ready endpoints to answer and nothing else, observed ` +
+          [
+            ...starved.map((r) => `${r.key} got 0 of ${requests}`),
+            ...unexpected.map((r) => `${r.key} (not a ready endpoint) got ${r.observed}`),
+          ].join(', ') +
+          `\n${table}`,
+        evidence,
+      );
+    }
+
+    if (random) {
+      const test = chiSquareGoodnessOfFit(
+        rows.map((r) => r.observed),
+        alpha,
+      );
+      const verdict =
+        `policy: random, uniform over ${expectedKeys.length} endpoints (${policy.source})\n` +
+        `chi-square = ${test.statistic.toFixed(2)}, df = ${test.degreesOfFreedom}, p = ${test.pValue.toPrecision(3)}; ` +
+        `reject uniform when p < alpha = ${alpha} (χ² > ${test.criticalValue.toFixed(2)}): ` +
+        `a correct proxy fails this by chance in ${alpha * 100}% of runs`;
+      evidence.note('spread', `${table}\n\n${verdict}`);
+      if (test.rejected) {
+        throw new CheckFailure(
+          `${url}: expected a uniform random spread over ${expectedKeys.length} endpoints, observed χ² = ${test.statistic.toFixed(2)} > ${test.criticalValue.toFixed(2)} (p = ${test.pValue.toPrecision(3)} < ${alpha})\n${table}`,
+          evidence,
+        );
+      }
+    } else if (roundRobin) {
+      const off = rows.filter((r) => Math.abs(r.observed - r.expected) > roundRobinTolerance);
+      evidence.note(
+        'spread',
+        `${table}\n\npolicy: IPVS round-robin (${policy.source}); every count within ${roundRobinTolerance} of ${(requests / expectedKeys.length).toFixed(1)}`,
+      );
+      if (off.length > 0) {
+        throw new CheckFailure(
+          `${url}: expected round-robin counts within ${roundRobinTolerance} of ${(requests / expectedKeys.length).toFixed(1)}, observed ${off.map((r) => `${r.key}=${r.observed}`).join(', ')}\n${table}`,
+          evidence,
+        );
+      }
+    } else {
+      evidence.note(
+        'spread',
+        `${table}\n\npolicy unknown (${policy.source}${policy.ipvsScheduler ? `, scheduler ${policy.ipvsScheduler}` : ''}): only coverage was checked`,
+      );
+    }
+  },
+});

@@ -1,0 +1,23 @@
+// ClusterIP Services: virtual IP from the Service range, reachability by name, spread over ready
+// endpoints, scaling, pod deletion, readiness, isolation from outside, session affinity.
+import { registerArea } from '../framework/area.ts';
+import notReadyGetsNoTraffic from './checks/a-pod-that-is-not-ready-gets-no-traffic.ts';
+import clientIPAffinity from './checks/client-ip-affinity-pins-a-client-to-one-backend.ts';
+import notReachableFromOutside from './checks/cluster-ip-is-not-reachable-from-outside-the-cluster.ts';
+import virtualIPFromRange from './checks/service-gets-a-virtual-ip-from-the-service-range-and-keeps-it.ts';
+import reachableByName from './checks/service-is-reachable-by-ip-short-name-namespaced-name-and-fqdn.ts';
+import followsScaling from './checks/traffic-follows-scaling-up-and-down.ts';
+import spreadOverEndpoints from './checks/traffic-is-spread-over-every-ready-endpoint.ts';
+import recoversFromDeletion from './checks/traffic-recovers-when-a-backend-pod-is-deleted.ts';
+import { setUpClusterIP } from './fixtures.ts';
+
+await registerArea('clusterip', setUpClusterIP, [
+  virtualIPFromRange,
+  reachableByName,
+  spreadOverEndpoints,
+  followsScaling,
+  recoversFromDeletion,
+  notReadyGetsNoTraffic,
+  notReachableFromOutside,
+  clientIPAffinity,
+]);

@@ -1,0 +1,50 @@
+/**
+ * Whether a host outside the cluster can be played here: a container on the nodes' Docker network
+ * (suites/framework/outside.ts). On our kind profiles it can; for an existing cluster it can when
+ * the local Docker engine has that network (KNC_NODES_NETWORK, default "kind") and the cluster's
+ * nodes are on it (one of their InternalIPs among the network's containers), e.g. a kind cluster
+ * given by --kubeconfig. Read once, before the checks are registered, so the check that needs it
+ * is skipped with the reason instead of failing.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import { runHost } from '../../helpers/shell.ts';
+import { suiteEnvironment } from '../framework/environment.ts';
+import { nodesNetwork } from '../framework/outside.ts';
+
+let cached: Promise<string | undefined> | undefined;
+
+async function detect(): Promise<string | undefined> {
+  const env = suiteEnvironment();
+  if (env.profile !== 'existing') return undefined;
+  const network = nodesNetwork();
+  const inspect = await runHost([
+    'docker',
+    'network',
+    'inspect',
+    network,
+    '--format',
+    '{{range .Containers}}{{.IPv4Address}} {{.IPv6Address}} {{end}}',
+  ]);
+  if (inspect.exitCode !== 0) {
+    return `no Docker network "${network}" of the nodes on this machine (set KNC_NODES_NETWORK): ${inspect.stderr.trim() || `exit ${String(inspect.exitCode)}`}`;
+  }
+  const onNetwork = new Set(
+    inspect.stdout
+      .split(/\s+/)
+      .filter((a) => a !== '')
+      .map((a) => a.replace(/\/\d+$/, '')),
+  );
+  const nodes = await env.kubeConfig.makeApiClient(CoreV1Api).listNode();
+  const ips = nodes.items.flatMap(
+    (n) => n.status?.addresses?.filter((a) => a.type === 'InternalIP').map((a) => a.address) ?? [],
+  );
+  return ips.some((ip) => onNetwork.has(ip))
+    ? undefined
+    : `none of the nodes' InternalIPs (${ips.join(', ')}) is on the Docker network "${network}" (set KNC_NODES_NETWORK)`;
+}
+
+/** Why no outside host can be started for this cluster, or undefined when one can. */
+export function outsideHostUnavailable(): Promise<string | undefined> {
+  cached ??= detect();
+  return cached;
+}
