@@ -1,0 +1,197 @@
+/**
+ * Fixtures of the nodeport area, started in parallel:
+ * - `web`: a color Deployment of 3 replicas spread over the schedulable nodes, behind the NodePort
+ *   Service `web` (port allocated by the cluster);
+ * - `pinned`: one color replica pinned to the last schedulable node, behind two NodePort Services
+ *   that differ only in externalTrafficPolicy (`pinned-local`: Local, `pinned-cluster`: Cluster), so
+ *   that nodes with and without a local endpoint can be told apart;
+ * - a netshoot client pod inside the cluster, and a netshoot container outside it (on the nodes'
+ *   Docker network) playing the external client.
+ * Setup ends when every Service's EndpointSlices list its ready pods, so the checks only wait for
+ * kube-proxy.
+ */
+import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
+import { poll } from '../../helpers/poll.ts';
+import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
+import type { SuiteContext } from '../framework/suite-context.ts';
+import {
+  colorContainer,
+  createService,
+  internalIP,
+  netshootContainer,
+  podSpec,
+  schedulableNodes,
+  startDeployment,
+  startPod,
+} from '../framework/workloads.ts';
+
+/** A node as the NodePort checks address it. */
+export interface NodeAddress {
+  readonly name: string;
+  readonly internalIP: string;
+}
+
+/** The area's fixtures. */
+export interface NodePortFixtures {
+  /** Every node, control plane included, sorted by name. */
+  readonly nodes: readonly NodeAddress[];
+  /** The spread color Deployment's pod names (the backends the spread must reach). */
+  readonly webPods: readonly string[];
+  /** The NodePort Service in front of `web`, as stored (ClusterIP and nodePort allocated). */
+  readonly web: V1Service;
+  /** The node the `pinned` replica runs on. */
+  readonly pinnedNode: string;
+  /** The `pinned` replica's pod name. */
+  readonly pinnedPod: string;
+  /** NodePort Service with externalTrafficPolicy Local in front of `pinned`. */
+  readonly pinnedLocal: V1Service;
+  /** NodePort Service with externalTrafficPolicy Cluster in front of `pinned`. */
+  readonly pinnedCluster: V1Service;
+  /** A netshoot pod inside the cluster. */
+  readonly client: V1Pod;
+  /** A netshoot container outside the cluster, on the nodes' network. */
+  readonly outside: OutsideHost;
+}
+
+/** Replicas of `web`. */
+export const webReplicas = 3;
+
+function colorDeployment(
+  ctx: SuiteContext,
+  name: string,
+  replicas: number,
+  placement: Pick<
+    NonNullable<NonNullable<V1Deployment['spec']>['template']['spec']>,
+    'nodeSelector' | 'topologySpreadConstraints'
+  >,
+): V1Deployment {
+  const labels = { ...ctx.labels, app: name };
+  return {
+    metadata: { name, namespace: ctx.namespace, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [colorContainer(ctx)],
+          terminationGracePeriodSeconds: 2,
+          ...placement,
+        },
+      },
+    },
+  };
+}
+
+function nodePortService(name: string, app: string, policy: 'Cluster' | 'Local'): V1Service {
+  return {
+    metadata: { name },
+    spec: {
+      type: 'NodePort',
+      externalTrafficPolicy: policy,
+      selector: { app },
+      ports: [{ name: 'http', port: 80, targetPort: 80, protocol: 'TCP' }],
+    },
+  };
+}
+
+/** Ready pods of `app`, by name, on which node. */
+async function podsOf(ctx: SuiteContext, app: string): Promise<V1Pod[]> {
+  const list = await ctx.core.listNamespacedPod({
+    namespace: ctx.namespace,
+    labelSelector: `app=${app}`,
+  });
+  return list.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+}
+
+/** Waits until the EndpointSlices of `service` list `want` ready endpoints. */
+async function endpointsReady(ctx: SuiteContext, service: string, want: number): Promise<void> {
+  await poll({
+    what: `${want} ready endpoint(s) in the EndpointSlices of Service ${ctx.namespace}/${service}`,
+    deadline: 'endpointsConverge',
+    attempt: async () => {
+      const slices = await ctx.discovery.listNamespacedEndpointSlice({
+        namespace: ctx.namespace,
+        labelSelector: `kubernetes.io/service-name=${service}`,
+      });
+      const ready = slices.items
+        .flatMap((s) => s.endpoints ?? [])
+        .filter((e) => e.conditions?.ready === true).length;
+      return { done: ready === want, state: ready, summary: `${ready} ready of ${want}` };
+    },
+  });
+}
+
+/** Starts everything in parallel and waits until the Services have their endpoints. */
+export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures> {
+  const [allNodes, schedulable] = await Promise.all([ctx.core.listNode(), schedulableNodes(ctx)]);
+  const nodes = allNodes.items
+    .map((n) => ({ name: n.metadata?.name ?? '', internalIP: internalIP(n) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const pinnedNode = schedulable.at(-1)?.metadata?.name;
+  if (pinnedNode === undefined) throw new Error('no schedulable node');
+  const [web, pinnedLocal, pinnedCluster, client, outside] = await Promise.all([
+    createService(ctx, nodePortService('web', 'web', 'Cluster')),
+    createService(ctx, nodePortService('pinned-local', 'pinned', 'Local')),
+    createService(ctx, nodePortService('pinned-cluster', 'pinned', 'Cluster')),
+    startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
+    startOutsideHost(ctx, 'outside-client'),
+    startDeployment(
+      ctx,
+      colorDeployment(ctx, 'web', webReplicas, {
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'DoNotSchedule',
+            // Tainted nodes (the control plane) are not domains the replicas could go to.
+            nodeTaintsPolicy: 'Honor',
+            labelSelector: { matchLabels: { app: 'web' } },
+          },
+        ],
+      }),
+    ),
+    startDeployment(
+      ctx,
+      colorDeployment(ctx, 'pinned', 1, {
+        nodeSelector: { 'kubernetes.io/hostname': pinnedNode },
+      }),
+    ),
+  ]);
+  const [webPods, pinnedPods] = await Promise.all([
+    podsOf(ctx, 'web'),
+    podsOf(ctx, 'pinned'),
+    endpointsReady(ctx, 'web', webReplicas),
+    endpointsReady(ctx, 'pinned-local', 1),
+    endpointsReady(ctx, 'pinned-cluster', 1),
+  ]);
+  const pinnedPod = pinnedPods[0]?.metadata?.name;
+  if (pinnedPod === undefined) throw new Error('the pinned Deployment has no pod');
+  ctx.log(
+    `web pods: ${webPods.map((p) => `${p.metadata?.name ?? '?'}@${p.spec?.nodeName ?? '?'}`).join(' ')}`,
+  );
+  return {
+    nodes,
+    webPods: webPods.map((p) => p.metadata?.name ?? '').sort(),
+    web,
+    pinnedNode,
+    pinnedPod,
+    pinnedLocal,
+    pinnedCluster,
+    client,
+    outside,
+  };
+}
+
+/** The nodePort of a Service's first port (throws when it has none). */
+export function nodePortOf(service: V1Service): number {
+  const port = service.spec?.ports?.[0]?.nodePort;
+  if (port === undefined)
+    throw new Error(`Service ${service.metadata?.name ?? '?'} has no nodePort allocated`);
+  return port;
+}
+
+/** http://<ip>:<port>/ with IPv6 addresses bracketed. */
+export function httpURL(ip: string, port: number): string {
+  return `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}/`;
+}
