@@ -5,7 +5,12 @@
 // The project is native ESM ("type": "module") because @kubernetes/client-node 2.x is ESM-only;
 // jest runs with --experimental-vm-modules (see scripts/jest.ts) and a transformer that strips
 // types with Node's own stripTypeScriptTypes, exactly as Node does when it runs the CLI.
+// The conformance project records Allure results (allure-jest's node environment) into
+// <KNC_REPORT_DIR>/allure-results; `netconform run` turns them into the HTML report afterwards.
+import { join } from 'node:path';
 import type { Config } from 'jest';
+
+const reportDir = process.env.KNC_REPORT_DIR ?? join(import.meta.dirname, 'reports', 'out');
 
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
@@ -31,6 +36,8 @@ const config: Config = {
       displayName: 'conformance',
       testMatch: ['<rootDir>/suites/**/*.suite.ts'],
       slowTestThreshold: 60,
+      testEnvironment: 'allure-jest/node',
+      testEnvironmentOptions: { resultsDir: join(reportDir, 'allure-results') },
     },
   ],
 };

@@ -4,10 +4,9 @@
  * applicable check passed, 1 when a check failed, 2 for usage or set-up errors.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { clusterUp } from '../../clusters/cluster.ts';
 import { readState } from '../../clusters/cluster-state.ts';
 import { repoRoot } from '../../clusters/paths.ts';
@@ -22,6 +21,7 @@ import {
   removeRunObjects,
 } from '../../helpers/reaper.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
+import { prepareReports, writeReports } from '../../reports/generate.ts';
 import {
   helpText,
   listFlag,
@@ -113,6 +113,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     );
   }
   const log = progress(performance.now());
+  const reportDir = resolve(stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out'));
+  await prepareReports(reportDir);
   const run = newRun();
   const cleanup = new CleanupStack({ log });
   const removeHandlers = cleanupOnSignals(cleanup);
@@ -165,14 +167,19 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     }
     await prepareRun(kubeconfig, context, run.id, cleanup, log);
     log(`run ${run.id}: suites ${chosen.join(', ')}`);
-    const reportDir = stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out');
-    mkdirSync(reportDir, { recursive: true });
     const code = await runJest(chosen, join(reportDir, 'jest-results.json'), cleanup, {
       KNC_KUBECONFIG: kubeconfig,
       KNC_CONTEXT: context,
       KNC_RUN_ID: run.id,
       KNC_PROFILE: profile,
       KNC_REPORT_DIR: reportDir,
+    });
+    await writeReports({
+      reportDir,
+      kubeConfig: loadKubeConfig({ kubeconfig, context }),
+      profile,
+      runId: run.id,
+      log,
     });
     return code === 0 ? ExitCode.Passed : ExitCode.ChecksFailed;
   } finally {

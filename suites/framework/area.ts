@@ -1,11 +1,14 @@
 /**
  * Registers an area's checks as jest tests: one namespace and one fixture set per area (created in
  * beforeAll, removed in afterAll through the cleanup stack), one test per check, skipped checks
- * named with their reason.
+ * named with their reason. Reports: the checks are declared in the catalog (reports/catalog.ts)
+ * and labelled for Allure; a failing check's evidence is attached (reports/allure-bridge.ts).
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { messageOf } from '../../helpers/errors.ts';
 import { timeout } from '../../helpers/timeouts.ts';
+import { attachEvidence, labelCheck } from '../../reports/allure-bridge.ts';
+import { declareChecks, testNameOf } from '../../reports/catalog.ts';
 import type { Check } from './check.ts';
 import { readClusterFacts } from './cluster-facts.ts';
 import { CheckFailure, Evidence } from './evidence.ts';
@@ -18,20 +21,39 @@ export async function registerArea<F>(
   checks: readonly Check<F>[],
 ): Promise<void> {
   const facts = await readClusterFacts();
+  const reasons = new Map(checks.map((c) => [c, c.skipUnless?.(facts)]));
+  declareChecks(
+    area,
+    checks.map((c) => {
+      const skipReason = reasons.get(c);
+      return {
+        id: c.id,
+        area,
+        title: c.title,
+        testName: testNameOf(c.title, skipReason),
+        ...(skipReason === undefined ? {} : { skipReason }),
+      };
+    }),
+  );
   describe(area, () => {
     let ctx: SuiteContext | undefined;
     let fixtures: F | undefined;
     beforeAll(async () => {
-      ctx = await openSuite(area);
-      fixtures = await setUp(ctx);
+      try {
+        ctx = await openSuite(area);
+        fixtures = await setUp(ctx);
+      } catch (error) {
+        // The prefix names the failure kind in the reports (category "set-up").
+        throw new Error(`set-up of ${area} failed: ${messageOf(error)}`, { cause: error });
+      }
     }, timeout('suiteSetup'));
     afterAll(async () => {
       await ctx?.cleanup.runAll();
     }, timeout('suiteSetup'));
     for (const check of checks) {
-      const reason = check.skipUnless?.(facts);
+      const reason = reasons.get(check);
       if (reason !== undefined) {
-        test.skip(`${check.title} (skipped: ${reason})`, () => undefined);
+        test.skip(testNameOf(check.title, reason), () => undefined);
         continue;
       }
       test(
@@ -39,12 +61,17 @@ export async function registerArea<F>(
         async () => {
           if (ctx === undefined || fixtures === undefined)
             throw new Error(`the fixtures of ${area} were not set up`);
+          await labelCheck({ area, checkId: check.id, proxyMode: facts.configuredProxyMode });
           const evidence = new Evidence();
           try {
             await check.assess(ctx, fixtures, evidence);
           } catch (error) {
-            if (error instanceof CheckFailure) throw error;
-            throw new CheckFailure(`${check.id}: ${messageOf(error)}`, evidence);
+            const failure =
+              error instanceof CheckFailure
+                ? error
+                : new CheckFailure(`${check.id}: ${messageOf(error)}`, evidence);
+            await attachEvidence(failure.evidence.items);
+            throw failure;
           }
         },
         timeout('checkRun'),
