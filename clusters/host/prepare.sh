@@ -66,6 +66,8 @@ default_runtime() { docker info --format '{{.DefaultRuntime}}' 2>/dev/null || tr
 missing_packages() {
   local p
   command -v dockerd >/dev/null 2>&1 || echo "$DOCKER_ENGINE_PACKAGE"
+  # Java runs the Allure report generator (allure-commandline); any Java will do.
+  command -v java >/dev/null 2>&1 || [[ -x ${JAVA_HOME:-/nonexistent}/bin/java ]] || echo default-jre-headless
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
   done
