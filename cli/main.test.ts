@@ -29,12 +29,12 @@ describe('netconform', () => {
     const r = netconform('conform');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'error: unknown command "conform"\n  fix: use one of: run, cluster, clean\n',
+      'error: unknown command "conform"\n  fix: use one of: run, cluster, clean, list, doctor\n',
     );
   });
 
   it('every command has --help', () => {
-    for (const command of ['run', 'cluster', 'clean']) {
+    for (const command of ['run', 'cluster', 'clean', 'list', 'doctor']) {
       const r = netconform(command, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^usage: netconform ${command}`));

@@ -1,10 +1,12 @@
 /**
- * The netconform command line: `run`, `cluster`, `clean`. Exit codes: 0 every applicable check
+ * The netconform command line: `run`, `cluster`, `clean`, `list`, `doctor`. Exit codes: 0 every applicable check
  * passed, 1 a check failed, 2 a usage or set-up error (the message names the fix).
  */
 import { ExitCode, messageOf, SetupError } from '../helpers/errors.ts';
 import { cleanCommand } from './commands/clean.ts';
 import { clusterCommand } from './commands/cluster.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { listCommand } from './commands/list.ts';
 import { runCommand } from './commands/run.ts';
 import { program } from './program.ts';
 import { UsageError } from './usage-error.ts';
@@ -16,6 +18,11 @@ const commands: Record<
   run: { summary: 'run the conformance suites against a cluster', run: runCommand },
   cluster: { summary: 'create, delete or list kind clusters (up|down|list)', run: clusterCommand },
   clean: { summary: 'remove what earlier runs left behind, by label', run: cleanCommand },
+  list: { summary: 'list the areas and their checks (ids for --suites/--skip)', run: listCommand },
+  doctor: {
+    summary: 'check this machine for what runs need, and say what to fix',
+    run: doctorCommand,
+  },
 };
 
 function usage(): string {

@@ -4,6 +4,7 @@
  * applicable check passed, 1 when a check failed, 2 for usage or set-up errors.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import {
 } from '../../helpers/reaper.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
 import { prepareReports, writeReports } from '../../reports/generate.ts';
+import { parseExternalTarget } from '../../suites/externalname/fixtures.ts';
 import {
   helpText,
   listFlag,
@@ -31,6 +33,7 @@ import {
   stringFlag,
   type CommandSpec,
 } from '../args.ts';
+import { checkCatalog, resolveSelection } from '../checks-catalog.ts';
 import { progress, program } from '../program.ts';
 import { suiteAreas } from '../suites.ts';
 import { UsageError } from '../usage-error.ts';
@@ -60,15 +63,35 @@ export const runSpec: CommandSpec = {
     offline: { type: 'boolean', help: 'build every image locally even if a registry is reachable' },
     suites: {
       type: 'string',
-      value: 'AREAS',
+      value: 'LIST',
       multiple: true,
-      help: 'run only these areas (comma-separated)',
+      help: `run only these areas or check ids (comma-separated; \`${program} list\` shows them)`,
     },
     skip: {
       type: 'string',
-      value: 'AREAS',
+      value: 'LIST',
       multiple: true,
-      help: 'skip these areas (comma-separated)',
+      help: 'skip these areas or check ids (comma-separated)',
+    },
+    'image-mirror': {
+      type: 'string',
+      value: 'PREFIX',
+      help: 'pull the fixture images through this registry prefix (PREFIX/<image>)',
+    },
+    'image-overrides': {
+      type: 'string',
+      value: 'FILE',
+      help: `JSON file of {"<key>": "<image>"} replacing fixture images; keys: ${imageKeys().join(', ')}`,
+    },
+    'external-target': {
+      type: 'string',
+      value: 'NAME[:PORT]',
+      help: 'DNS name of a plain-HTTP server for the externalname area (default: a server it starts)',
+    },
+    parallel: {
+      type: 'string',
+      value: 'N',
+      help: 'run up to N areas at the same time (default: jest picks by CPU count)',
     },
     'timeout-scale': {
       type: 'string',
@@ -91,17 +114,46 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return ExitCode.Passed;
   }
   const f = parsed.flags;
-  const areas = suiteAreas();
-  const selected = listFlag(f, 'suites').map((s) => oneOf('suite', s, areas));
-  const skipped = listFlag(f, 'skip').map((s) => oneOf('suite', s, areas));
-  const chosen = (selected.length > 0 ? selected : areas).filter((a) => !skipped.includes(a));
-  if (chosen.length === 0)
-    throw new UsageError(
-      'no suite left to run after --suites/--skip',
-      `choose among: ${areas.join(', ')}`,
-    );
+  const selection = resolveSelection(
+    listFlag(f, 'suites'),
+    listFlag(f, 'skip'),
+    suiteAreas(),
+    checkCatalog,
+  );
+  const chosen = selection.areas;
   const scale = numberFlag(f, 'timeout-scale');
   if (scale !== undefined) process.env.KNC_TIMEOUT_SCALE = String(scale);
+  const parallel = numberFlag(f, 'parallel');
+  if (parallel !== undefined && !Number.isInteger(parallel))
+    throw new UsageError(
+      `--parallel must be a whole number, got ${parallel}`,
+      'pass e.g. --parallel 2',
+    );
+  const suiteEnv: Record<string, string> = {};
+  const mirror = stringFlag(f, 'image-mirror');
+  if (mirror !== undefined) {
+    if (mirror.trim() === '' || /\s|:\/\//.test(mirror))
+      throw new UsageError(
+        `--image-mirror "${mirror}" is not a registry prefix`,
+        'give a <host>[:<port>][/<path>] prefix without a scheme; images are pulled as PREFIX/<image>',
+      );
+    suiteEnv.KNC_IMAGE_MIRROR = mirror;
+  }
+  const overrides = stringFlag(f, 'image-overrides');
+  if (overrides !== undefined) suiteEnv.KNC_IMAGE_OVERRIDES = validateImageOverrides(overrides);
+  const target = stringFlag(f, 'external-target');
+  if (target !== undefined) {
+    try {
+      parseExternalTarget(target);
+    } catch {
+      throw new UsageError(
+        `--external-target "${target}" is not a DNS name with an optional port`,
+        `give a name such as web.example.org or web.example.org:8080 (a server answering plain HTTP)`,
+      );
+    }
+    suiteEnv.KNC_EXTERNAL_TARGET = target;
+  }
+  if (selection.checks !== undefined) suiteEnv.KNC_CHECKS = selection.checks.join(',');
   const kubeconfigFlag = stringFlag(f, 'kubeconfig');
   const contextFlag = stringFlag(f, 'context');
   const profileFlag = stringFlag(f, 'profile');
@@ -112,6 +164,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       'use one or the other',
     );
   }
+  const startedAt = Date.now();
   const log = progress(performance.now());
   const reportDir = resolve(stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out'));
   await prepareReports(reportDir);
@@ -166,8 +219,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       context = state.context;
     }
     await prepareRun(kubeconfig, context, run.id, cleanup, log);
-    log(`run ${run.id}: suites ${chosen.join(', ')}`);
-    const code = await runJest(chosen, join(reportDir, 'jest-results.json'), cleanup, {
+    log(
+      `run ${run.id}: suites ${chosen.join(', ')}${selection.checks === undefined ? '' : ` (checks ${selection.checks.join(', ')})`}`,
+    );
+    const jestOptions = { parallel, tty: process.stdout.isTTY };
+    const code = await runJest(chosen, join(reportDir, 'jest-results.json'), cleanup, jestOptions, {
+      ...suiteEnv,
+      KNC_PROGRESS_START: String(startedAt),
       KNC_KUBECONFIG: kubeconfig,
       KNC_CONTEXT: context,
       KNC_RUN_ID: run.id,
@@ -217,14 +275,68 @@ async function prepareRun(
   });
 }
 
+/** The keys of the fixture images (clusters/fixtures/images.json). */
+function imageKeys(): string[] {
+  const pinned = JSON.parse(
+    readFileSync(join(repoRoot, 'clusters', 'fixtures', 'images.json'), 'utf8'),
+  ) as Record<string, string>;
+  return Object.keys(pinned);
+}
+
+/**
+ * Checks an --image-overrides file: a JSON object whose keys are fixture image keys and whose
+ * values are image references. Returns its absolute path.
+ * @throws {UsageError} naming what is wrong and the valid keys.
+ */
+export function validateImageOverrides(file: string): string {
+  const path = resolve(file);
+  const keys = imageKeys();
+  const fix = `write a JSON object such as {"nginx": "<registry>/nginx:1.27.3"}; valid keys: ${keys.join(', ')}`;
+  if (!existsSync(path)) throw new UsageError(`--image-overrides: no file ${path}`, fix);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--image-overrides: ${path} is not JSON (${messageOf(error)})`, fix);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new UsageError(`--image-overrides: ${path} is not a JSON object`, fix);
+  for (const [key, value] of Object.entries(data)) {
+    if (!keys.includes(key))
+      throw new UsageError(`--image-overrides: unknown image key "${key}" in ${path}`, fix);
+    if (typeof value !== 'string' || value.trim() === '' || /\s/.test(value))
+      throw new UsageError(
+        `--image-overrides: the image of "${key}" in ${path} is not an image reference`,
+        fix,
+      );
+  }
+  return path;
+}
+
+/** How jest runs the suites. */
+interface JestOptions {
+  /** jest --maxWorkers: how many suite files run at once. */
+  readonly parallel: number | undefined;
+  /** Output is a terminal: jest's default reporter too, and a line as each check starts. */
+  readonly tty: boolean;
+}
+
 /** Runs the conformance jest project for `areas` with `env`; resolves to jest's exit code. */
 function runJest(
   areas: readonly string[],
   resultsFile: string,
   cleanup: CleanupStack,
+  options: JestOptions,
   env: Record<string, string>,
 ): Promise<number> {
   const pattern = `suites/(${areas.join('|')})/`;
+  // One line per check from our reporter; on a terminal jest's own reporter as well, elsewhere
+  // (CI logs) jest's summary reporter, which prints every failure in full at the end.
+  const reporters = [
+    ...(options.tty ? ['--reporters', 'default'] : ['--reporters', 'summary']),
+    '--reporters',
+    join(repoRoot, 'cli', 'jest-progress-reporter.ts'),
+  ];
   const child = spawn(
     join(repoRoot, 'scripts', 'node24'),
     [
@@ -236,8 +348,14 @@ function runJest(
       '--json',
       '--outputFile',
       resultsFile,
+      ...reporters,
+      ...(options.parallel === undefined ? [] : ['--maxWorkers', String(options.parallel)]),
     ],
-    { stdio: 'inherit', env: { ...process.env, ...env }, cwd: repoRoot },
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ...env, ...(options.tty ? { KNC_PROGRESS_STARTED: '1' } : {}) },
+      cwd: repoRoot,
+    },
   );
   const exited = new Promise<number>((resolve) => {
     child.on('exit', (code) => {
