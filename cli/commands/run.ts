@@ -171,6 +171,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const run = newRun();
   const cleanup = new CleanupStack({ log });
   const removeHandlers = cleanupOnSignals(cleanup);
+  let verdict: number;
+  let cleanupFailed = false;
   try {
     let kubeconfig: string;
     let context: string;
@@ -239,15 +241,20 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       runId: run.id,
       log,
     });
-    return code === 0 ? ExitCode.Passed : ExitCode.ChecksFailed;
+    verdict = code === 0 ? ExitCode.Passed : ExitCode.ChecksFailed;
   } finally {
     try {
       await cleanup.runAll();
     } catch (error) {
+      // Something the run created could not be removed: say so loudly and exit 2 (the machine
+      // or cluster needs attention), whatever the checks said.
       log(messageOf(error));
+      log('fix: remove what is listed above by hand, or run `netconform clean --all`');
+      cleanupFailed = true;
     }
     removeHandlers();
   }
+  return cleanupFailed ? ExitCode.SetupError : verdict;
 }
 
 /**
