@@ -41,6 +41,11 @@ export interface ClusterUpOptions {
   readonly cleanup?: CleanupStack;
   /** When given, receives the duration in ms of each phase (for benchmarks). */
   readonly timings?: Map<string, number>;
+  /**
+   * Install a LoadBalancer implementation (MetalLB in layer-2 mode, images built locally; see
+   * docs/loadbalancer.md) once the cluster is Ready. Default true; `--no-load-balancer` turns it off.
+   */
+  readonly loadBalancer?: boolean;
 }
 
 /** Reads `KEY=value` from a script's stdout. */
@@ -268,6 +273,23 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
     );
   }
 
+  const loadBalancer = options.loadBalancer ?? true;
+  if (loadBalancer) {
+    // Built here, before the tags are counted, so that cluster down removes its images too.
+    await step(
+      'LoadBalancer images (MetalLB, from Go modules)',
+      log,
+      async () => {
+        await runHostChecked(['bash', clusterScript('loadbalancer/build.sh')], {
+          timeoutMs: timeout('loadBalancerBuild'),
+          passStderr: true,
+        });
+        return '';
+      },
+      timings,
+    );
+  }
+
   // Image tags are created only by the builds above, so what up created is known from here on,
   // and a failure below (cluster creation, waits) can be undone exactly by clusterDown.
   const createdTags = [...(await imageTags())].filter((t) => !before.has(t)).sort();
@@ -339,6 +361,22 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   const ready = await waitClusterReady(kubeconfig, log);
   timings?.set('cluster creation to all nodes Ready', waitStart - createStart + ready.nodesReadyMs);
   timings?.set('cluster creation to CoreDNS Ready', waitStart - createStart + ready.corednsReadyMs);
+  if (loadBalancer) {
+    const pool = await step(
+      'LoadBalancer (MetalLB layer 2, pool from the nodes network)',
+      log,
+      async () => {
+        const script = clusterScript('loadbalancer/install.sh');
+        const r = await runHostChecked(['bash', script, kind, name, kubeconfig], {
+          timeoutMs: timeout('loadBalancerInstall'),
+          passStderr: true,
+        });
+        return outputValue(r.stdout, 'LOADBALANCER_POOL', script);
+      },
+      timings,
+    );
+    log(`LoadBalancer address pool: ${pool}`);
+  }
   return state;
 }
 

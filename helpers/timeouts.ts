@@ -51,6 +51,12 @@ export const baseTimeouts = {
   checkRun: 5 * 60_000,
   /** A LoadBalancer Service getting an external address. */
   loadBalancerAddress: 60_000,
+  /** Building MetalLB's controller and speaker from Go modules (measured ~4 min cold on 2 busy cores). */
+  loadBalancerBuild: 20 * 60_000,
+  /** Loading MetalLB's images, applying it and waiting for its controller and speakers. */
+  loadBalancerInstall: 5 * 60_000,
+  /** A released LoadBalancer address disappearing and becoming assignable again. */
+  loadBalancerRelease: 30_000,
 } as const;
 
 /** The name of a deadline in {@link baseTimeouts}. */

@@ -27,6 +27,10 @@ export const clusterSpec: CommandSpec = {
       help: 'kind cluster name (default knc-<profile>)',
     },
     offline: { type: 'boolean', help: 'build every image locally even if a registry is reachable' },
+    'no-load-balancer': {
+      type: 'boolean',
+      help: 'up: do not install the LoadBalancer implementation (MetalLB, layer 2)',
+    },
   },
 };
 
@@ -51,6 +55,7 @@ export async function clusterCommand(argv: readonly string[]): Promise<number> {
       name,
       log,
       ...(parsed.flags.offline === true ? { offline: true } : {}),
+      ...(parsed.flags['no-load-balancer'] === true ? { loadBalancer: false } : {}),
     });
     console.log(
       `cluster ${state.name} is up (profile ${state.profile}, node image ${state.nodeImage})`,

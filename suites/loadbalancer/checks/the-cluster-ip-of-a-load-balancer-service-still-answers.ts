@@ -1,0 +1,57 @@
+// Expected: a LoadBalancer Service is also a ClusterIP Service: a pod inside the cluster reaches it
+// on spec.clusterIP:80 and the requests spread over every endpoint. 30 requests leave a backend
+// unseen by chance with probability 3·(2/3)^30 ≈ 2e-5.
+import { defineCheck } from '../../framework/check.ts';
+import { CheckFailure } from '../../framework/evidence.ts';
+import { httpURL } from '../../nodeport/fixtures.ts';
+import {
+  describeCounts,
+  describeOutcomes,
+  reached,
+  renderTable,
+  spreadUntil,
+} from '../../nodeport/request-spread.ts';
+import type { LoadBalancerFixtures } from '../fixtures.ts';
+
+/** Requests sent to the ClusterIP. */
+const requests = 30;
+
+export default defineCheck<LoadBalancerFixtures>({
+  id: 'loadbalancer/the-cluster-ip-of-a-load-balancer-service-still-answers',
+  title: 'a LoadBalancer Service also answers on its ClusterIP from a pod, from every backend',
+  assess: async (ctx, f, evidence) => {
+    const clusterIP = f.web.spec?.clusterIP;
+    if (clusterIP === undefined || clusterIP === '' || clusterIP === 'None') {
+      throw new CheckFailure(
+        `Service web (type LoadBalancer) expected a ClusterIP, spec.clusterIP is ${clusterIP ?? 'absent'}`,
+        evidence,
+      );
+    }
+    const clientPod = f.client.metadata?.name ?? '';
+    await spreadUntil({
+      what: `pod ${clientPod} → web ClusterIP ${clusterIP}:80`,
+      exec: (argv) => ctx.exec(clientPod, 'netshoot', argv),
+      targets: [{ label: 'web', url: httpURL(clusterIP, 80) }],
+      options: { requests, abandonAfter: 3 },
+      evidence,
+      judge: (tallies) => {
+        const mismatches: string[] = [];
+        const rows = tallies.map((t) => {
+          const missing = f.webPods.filter((p) => !t.backends.has(p));
+          if (reached(t) !== requests || missing.length > 0) {
+            mismatches.push(
+              `expected Reached ${requests}/${requests} from ${f.webPods.join(', ')}, observed ${describeOutcomes(t)}` +
+                (missing.length > 0 ? `, no answer from ${missing.join(', ')}` : '') +
+                (t.firstError === undefined ? '' : ` (${t.firstError})`),
+            );
+          }
+          return [`${clusterIP}:80`, describeOutcomes(t), describeCounts(t.backends)];
+        });
+        return {
+          table: renderTable(['destination', 'observed', 'backends seen'], rows),
+          mismatches,
+        };
+      },
+    });
+  },
+});

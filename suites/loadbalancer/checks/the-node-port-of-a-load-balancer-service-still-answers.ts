@@ -1,0 +1,66 @@
+// Expected: a LoadBalancer Service is also a NodePort Service: it has a nodePort, and a client
+// outside the cluster reaches it on every node's InternalIP at that port, from every backend.
+// kube-proxy programs the node port for LoadBalancer Services unless allocateLoadBalancerNodePorts
+// is false (it is not set here), and implementations that route to nodes rely on it. 30 requests
+// per node leave a backend unseen by chance with probability 3·(2/3)^30 ≈ 2e-5.
+import { defineCheck } from '../../framework/check.ts';
+import { CheckFailure } from '../../framework/evidence.ts';
+import { httpURL } from '../../nodeport/fixtures.ts';
+import {
+  describeCounts,
+  describeOutcomes,
+  reached,
+  renderTable,
+  spreadUntil,
+} from '../../nodeport/request-spread.ts';
+import type { LoadBalancerFixtures } from '../fixtures.ts';
+
+/** Requests sent through each node. */
+const requestsPerNode = 30;
+
+export default defineCheck<LoadBalancerFixtures>({
+  id: 'loadbalancer/the-node-port-of-a-load-balancer-service-still-answers',
+  title: "a LoadBalancer Service also answers on its nodePort on every node's InternalIP",
+  assess: async (_ctx, f, evidence) => {
+    const port = f.web.spec?.ports?.[0]?.nodePort;
+    if (port === undefined) {
+      throw new CheckFailure(
+        'Service web (type LoadBalancer) expected a nodePort, it has none (spec.ports[0].nodePort absent)',
+        evidence,
+      );
+    }
+    await spreadUntil({
+      what: `outside ${f.outside.ip} → web nodePort ${port} on every node`,
+      exec: (argv) => f.outside.exec(argv),
+      targets: f.nodes.map((n) => ({ label: n.name, url: httpURL(n.internalIP, port) })),
+      options: { requests: requestsPerNode, abandonAfter: 3 },
+      evidence,
+      judge: (tallies) => {
+        const mismatches: string[] = [];
+        const rows = tallies.map((t) => {
+          const missing = f.webPods.filter((p) => !t.backends.has(p));
+          const ok = reached(t) === requestsPerNode && missing.length === 0;
+          if (!ok) {
+            mismatches.push(
+              `${t.label}: expected Reached ${requestsPerNode}/${requestsPerNode} from ${f.webPods.length} backends, observed ${describeOutcomes(t)}` +
+                (missing.length > 0 ? `, no answer from ${missing.join(', ')}` : '') +
+                (t.firstError === undefined ? '' : ` (${t.firstError})`),
+            );
+          }
+          const ip = f.nodes.find((n) => n.name === t.label)?.internalIP ?? '?';
+          return [
+            t.label,
+            `${ip}:${port}`,
+            describeOutcomes(t),
+            describeCounts(t.backends),
+            ok ? 'ok' : 'MISMATCH',
+          ];
+        });
+        return {
+          table: renderTable(['node', 'address', 'observed', 'backends seen', ''], rows),
+          mismatches,
+        };
+      },
+    });
+  },
+});
