@@ -24,7 +24,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{helpers,cli,clusters,reports,scripts,suites}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{helpers,cli,clusters,reports,scripts,selftest,suites}/**/*.test.ts'],
     },
     {
       ...common,
