@@ -132,3 +132,34 @@ export function internalIP(node: V1Node): string {
   if (ip === undefined) throw new Error(`node ${node.metadata?.name ?? '?'} has no InternalIP`);
   return ip;
 }
+
+/** Pods of this namespace labelled `app=<app>` that are not being deleted. */
+export async function podsOfApp(ctx: SuiteContext, app: string): Promise<V1Pod[]> {
+  const list = await ctx.core.listNamespacedPod({
+    namespace: ctx.namespace,
+    labelSelector: `app=${app}`,
+  });
+  return list.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+}
+
+/** Waits (endpointsConverge) until the EndpointSlices of `service` list `want` ready endpoints. */
+export async function waitReadyEndpoints(
+  ctx: SuiteContext,
+  service: string,
+  want: number,
+): Promise<void> {
+  await poll({
+    what: `${want} ready endpoint(s) in the EndpointSlices of Service ${ctx.namespace}/${service}`,
+    deadline: 'endpointsConverge',
+    attempt: async () => {
+      const slices = await ctx.discovery.listNamespacedEndpointSlice({
+        namespace: ctx.namespace,
+        labelSelector: `kubernetes.io/service-name=${service}`,
+      });
+      const ready = slices.items
+        .flatMap((s) => s.endpoints ?? [])
+        .filter((e) => e.conditions?.ready === true).length;
+      return { done: ready === want, state: ready, summary: `${ready} ready of ${want}` };
+    },
+  });
+}

@@ -26,6 +26,8 @@ import {
   schedulableNodes,
   startDeployment,
   startPod,
+  podsOfApp,
+  waitReadyEndpoints,
 } from '../framework/workloads.ts';
 import { metallbControllers } from './implementation.ts';
 
@@ -159,33 +161,6 @@ export async function waitForAddress(
   }
 }
 
-/** Ready pods of `app`. */
-async function podsOf(ctx: SuiteContext, app: string): Promise<V1Pod[]> {
-  const list = await ctx.core.listNamespacedPod({
-    namespace: ctx.namespace,
-    labelSelector: `app=${app}`,
-  });
-  return list.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
-}
-
-/** Waits until the EndpointSlices of `service` list `want` ready endpoints. */
-async function endpointsReady(ctx: SuiteContext, service: string, want: number): Promise<void> {
-  await poll({
-    what: `${want} ready endpoint(s) in the EndpointSlices of Service ${ctx.namespace}/${service}`,
-    deadline: 'endpointsConverge',
-    attempt: async () => {
-      const slices = await ctx.discovery.listNamespacedEndpointSlice({
-        namespace: ctx.namespace,
-        labelSelector: `kubernetes.io/service-name=${service}`,
-      });
-      const ready = slices.items
-        .flatMap((s) => s.endpoints ?? [])
-        .filter((e) => e.conditions?.ready === true).length;
-      return { done: ready === want, state: ready, summary: `${ready} ready of ${want}` };
-    },
-  });
-}
-
 /** Starts everything in parallel and waits until the Services have their endpoints. */
 export async function setUpLoadBalancer(ctx: SuiteContext): Promise<LoadBalancerFixtures> {
   const [allNodes, schedulable] = await Promise.all([ctx.core.listNode(), schedulableNodes(ctx)]);
@@ -232,10 +207,10 @@ export async function setUpLoadBalancer(ctx: SuiteContext): Promise<LoadBalancer
     ),
   ]);
   const [webPods, pinnedPods] = await Promise.all([
-    podsOf(ctx, 'web'),
-    podsOf(ctx, 'pinned'),
-    endpointsReady(ctx, 'web', webReplicas),
-    endpointsReady(ctx, 'pinned-local', 1),
+    podsOfApp(ctx, 'web'),
+    podsOfApp(ctx, 'pinned'),
+    waitReadyEndpoints(ctx, 'web', webReplicas),
+    waitReadyEndpoints(ctx, 'pinned-local', 1),
   ]);
   const pinnedPod = pinnedPods[0]?.metadata?.name;
   if (pinnedPod === undefined) throw new Error('the pinned Deployment has no pod');

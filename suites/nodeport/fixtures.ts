@@ -11,7 +11,6 @@
  * kube-proxy.
  */
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
-import { poll } from '../../helpers/poll.ts';
 import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
@@ -23,6 +22,8 @@ import {
   schedulableNodes,
   startDeployment,
   startPod,
+  podsOfApp,
+  waitReadyEndpoints,
 } from '../framework/workloads.ts';
 
 /** A node as the NodePort checks address it. */
@@ -95,33 +96,6 @@ function nodePortService(name: string, app: string, policy: 'Cluster' | 'Local')
   };
 }
 
-/** Ready pods of `app`, by name, on which node. */
-async function podsOf(ctx: SuiteContext, app: string): Promise<V1Pod[]> {
-  const list = await ctx.core.listNamespacedPod({
-    namespace: ctx.namespace,
-    labelSelector: `app=${app}`,
-  });
-  return list.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
-}
-
-/** Waits until the EndpointSlices of `service` list `want` ready endpoints. */
-async function endpointsReady(ctx: SuiteContext, service: string, want: number): Promise<void> {
-  await poll({
-    what: `${want} ready endpoint(s) in the EndpointSlices of Service ${ctx.namespace}/${service}`,
-    deadline: 'endpointsConverge',
-    attempt: async () => {
-      const slices = await ctx.discovery.listNamespacedEndpointSlice({
-        namespace: ctx.namespace,
-        labelSelector: `kubernetes.io/service-name=${service}`,
-      });
-      const ready = slices.items
-        .flatMap((s) => s.endpoints ?? [])
-        .filter((e) => e.conditions?.ready === true).length;
-      return { done: ready === want, state: ready, summary: `${ready} ready of ${want}` };
-    },
-  });
-}
-
 /** Starts everything in parallel and waits until the Services have their endpoints. */
 export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures> {
   const [allNodes, schedulable] = await Promise.all([ctx.core.listNode(), schedulableNodes(ctx)]);
@@ -159,11 +133,11 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     ),
   ]);
   const [webPods, pinnedPods] = await Promise.all([
-    podsOf(ctx, 'web'),
-    podsOf(ctx, 'pinned'),
-    endpointsReady(ctx, 'web', webReplicas),
-    endpointsReady(ctx, 'pinned-local', 1),
-    endpointsReady(ctx, 'pinned-cluster', 1),
+    podsOfApp(ctx, 'web'),
+    podsOfApp(ctx, 'pinned'),
+    waitReadyEndpoints(ctx, 'web', webReplicas),
+    waitReadyEndpoints(ctx, 'pinned-local', 1),
+    waitReadyEndpoints(ctx, 'pinned-cluster', 1),
   ]);
   const pinnedPod = pinnedPods[0]?.metadata?.name;
   if (pinnedPod === undefined) throw new Error('the pinned Deployment has no pod');
