@@ -23,10 +23,14 @@ if (!list.stdout.split('\n').some((l) => l.startsWith(`knc-${profile}\t`))) {
 
 interface JestFileResult {
   name: string;
-  numPassingTests: number;
-  numFailingTests: number;
-  numPendingTests: number;
-  perfStats: { start: number; end: number; runtime: number };
+  assertionResults: { status: string }[];
+  startTime: number;
+  endTime: number;
+}
+
+/** How many tests of a file ended with `status` (passed, failed, pending). */
+function count(f: JestFileResult, status: string): string {
+  return String(f.assertionResults.filter((a) => a.status === status).length);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'knc-bench-'));
@@ -39,14 +43,14 @@ const results = JSON.parse(readFileSync(join(dir, 'jest-results.json'), 'utf8'))
   testResults: JestFileResult[];
 };
 const files = results.testResults.sort((a, b) => a.name.localeCompare(b.name));
-const first = Math.min(...files.map((f) => f.perfStats.start));
-const last = Math.max(...files.map((f) => f.perfStats.end));
+const first = Math.min(...files.map((f) => f.startTime));
+const last = Math.max(...files.map((f) => f.endTime));
 console.log(`bench (profile ${profile}, exit ${run.status ?? 'none'})`);
 console.log(`${'area'.padEnd(16)} ${'time'.padStart(8)}  passed failed skipped`);
 for (const f of files) {
   const area = basename(f.name).replace(/\.suite\.ts$/, '');
   console.log(
-    `${area.padEnd(16)} ${(f.perfStats.runtime / 1000).toFixed(1).padStart(7)}s  ${String(f.numPassingTests).padStart(6)} ${String(f.numFailingTests).padStart(6)} ${String(f.numPendingTests).padStart(7)}`,
+    `${area.padEnd(16)} ${((f.endTime - f.startTime) / 1000).toFixed(1).padStart(7)}s  ${count(f, 'passed').padStart(6)} ${count(f, 'failed').padStart(6)} ${count(f, 'pending').padStart(7)}`,
   );
 }
 console.log(`${'suites (jest)'.padEnd(16)} ${((last - first) / 1000).toFixed(1).padStart(7)}s`);
