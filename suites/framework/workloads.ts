@@ -163,3 +163,34 @@ export async function waitReadyEndpoints(
     },
   });
 }
+
+/**
+ * A Deployment of `replicas` color pods labelled `app=<name>` (plus the run's labels), placed by
+ * `placement` (a node selector or topology spread constraints).
+ */
+export function colorDeployment(
+  ctx: SuiteContext,
+  name: string,
+  replicas: number,
+  placement: Pick<
+    NonNullable<NonNullable<V1Deployment['spec']>['template']['spec']>,
+    'nodeSelector' | 'topologySpreadConstraints'
+  >,
+): V1Deployment {
+  const labels = { ...ctx.labels, app: name };
+  return {
+    metadata: { name, namespace: ctx.namespace, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [colorContainer(ctx)],
+          terminationGracePeriodSeconds: 2,
+          ...placement,
+        },
+      },
+    },
+  };
+}

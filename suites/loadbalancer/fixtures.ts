@@ -12,13 +12,13 @@
  * of them, so a missing implementation fails each check with the same message instead of
  * failing the whole area's set-up.
  */
-import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { poll, PollTimeoutError } from '../../helpers/poll.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
-  colorContainer,
+  colorDeployment,
   createService,
   internalIP,
   netshootContainer,
@@ -72,33 +72,6 @@ export interface LoadBalancerFixtures {
 
 /** Replicas of `web`. */
 export const webReplicas = 3;
-
-function colorDeployment(
-  ctx: SuiteContext,
-  name: string,
-  replicas: number,
-  placement: Pick<
-    NonNullable<NonNullable<V1Deployment['spec']>['template']['spec']>,
-    'nodeSelector' | 'topologySpreadConstraints'
-  >,
-): V1Deployment {
-  const labels = { ...ctx.labels, app: name };
-  return {
-    metadata: { name, namespace: ctx.namespace, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [colorContainer(ctx)],
-          terminationGracePeriodSeconds: 2,
-          ...placement,
-        },
-      },
-    },
-  };
-}
 
 /** A LoadBalancer Service on port 80 in front of the pods labelled app=`app`. */
 export function loadBalancerService(

@@ -10,11 +10,11 @@
  * Setup ends when every Service's EndpointSlices list its ready pods, so the checks only wait for
  * kube-proxy.
  */
-import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
-  colorContainer,
+  colorDeployment,
   createService,
   internalIP,
   netshootContainer,
@@ -56,33 +56,6 @@ export interface NodePortFixtures {
 
 /** Replicas of `web`. */
 export const webReplicas = 3;
-
-function colorDeployment(
-  ctx: SuiteContext,
-  name: string,
-  replicas: number,
-  placement: Pick<
-    NonNullable<NonNullable<V1Deployment['spec']>['template']['spec']>,
-    'nodeSelector' | 'topologySpreadConstraints'
-  >,
-): V1Deployment {
-  const labels = { ...ctx.labels, app: name };
-  return {
-    metadata: { name, namespace: ctx.namespace, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [colorContainer(ctx)],
-          terminationGracePeriodSeconds: 2,
-          ...placement,
-        },
-      },
-    },
-  };
-}
 
 function nodePortService(name: string, app: string, policy: 'Cluster' | 'Local'): V1Service {
   return {
