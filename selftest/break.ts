@@ -5,7 +5,9 @@
  * repair, or undefined for a break that cannot be undone (those run last).
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { poll } from '../helpers/poll.ts';
 import { runHostChecked } from '../helpers/shell.ts';
+import type { TimeoutName } from '../helpers/timeouts.ts';
 import type { ProbeResult } from '../helpers/probe-result.ts';
 
 /** The cluster under test, as the breaks see it. */
@@ -95,4 +97,69 @@ export function escapeRegExp(text: string): string {
 /** Makes the API clients of a cluster. */
 export function clientsOf(kc: KubeConfig): { core: CoreV1Api; apps: AppsV1Api } {
   return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+}
+
+/** Which Deployment {@link scaleToZero} stops, and how to recognise and restore it. */
+export interface ScaledDeployment {
+  readonly namespace: string;
+  readonly name: string;
+  /** Label selector of its pods; they must all be gone before the break counts as applied. */
+  readonly podSelector: string;
+  /** Replicas to restore when it had none before the break. */
+  readonly fallbackReplicas: number;
+  /** Named deadline for the restored replicas to be available. */
+  readonly availableDeadline: TimeoutName;
+}
+
+/**
+ * Scales a Deployment to 0 through the scale subresource and waits until its pods are gone;
+ * returns the repair, which restores the replica count it had and waits until they are available.
+ */
+export async function scaleToZero(
+  cluster: SelftestCluster,
+  target: ScaledDeployment,
+): Promise<Repair> {
+  const { namespace, name } = target;
+  const scale = async (replicas: number): Promise<number> => {
+    const current = await cluster.apps.readNamespacedDeploymentScale({ name, namespace });
+    const before = current.spec?.replicas ?? 0;
+    await cluster.apps.replaceNamespacedDeploymentScale({
+      name,
+      namespace,
+      body: { ...current, spec: { replicas } },
+    });
+    cluster.log(`${namespace}/${name}: scaled from ${before} to ${replicas}`);
+    return before;
+  };
+  const before = await scale(0);
+  await poll({
+    what: `every pod of ${namespace}/${name} gone`,
+    deadline: 'deploymentReady',
+    intervalMs: 1000,
+    attempt: async () => {
+      const pods = await cluster.core.listNamespacedPod({
+        namespace,
+        labelSelector: target.podSelector,
+      });
+      return {
+        done: pods.items.length === 0,
+        state: pods.items.length,
+        summary: `${pods.items.length} pod(s) of ${namespace}/${name} left`,
+      };
+    },
+  });
+  return async () => {
+    await scale(before === 0 ? target.fallbackReplicas : before);
+    await poll({
+      what: `${namespace}/${name} available again`,
+      deadline: target.availableDeadline,
+      intervalMs: 2000,
+      attempt: async () => {
+        const d = await cluster.apps.readNamespacedDeployment({ name, namespace });
+        const want = d.spec?.replicas ?? 1;
+        const have = d.status?.availableReplicas ?? 0;
+        return { done: have >= want, state: have, summary: `${have} of ${want} available` };
+      },
+    });
+  };
 }

@@ -5,8 +5,7 @@
 // with "got no external address within N s" (not be skipped); the same Service's NodePort and
 // ClusterIP, and the nodeport area, must still pass. Repair: scale back to the replicas it had and
 // wait until they are available.
-import { poll } from '../../helpers/poll.ts';
-import type { Break, SelftestCluster } from '../break.ts';
+import { scaleToZero, type Break } from '../break.ts';
 
 const namespace = 'metallb-system';
 const name = 'controller';
@@ -21,19 +20,6 @@ const lb = {
   clusterIP: 'loadbalancer/the-cluster-ip-of-a-load-balancer-service-still-answers',
 } as const;
 
-/** Sets the controller's replica count through the scale subresource; returns the old count. */
-async function scale(cluster: SelftestCluster, replicas: number): Promise<number> {
-  const current = await cluster.apps.readNamespacedDeploymentScale({ name, namespace });
-  const before = current.spec?.replicas ?? 0;
-  await cluster.apps.replaceNamespacedDeploymentScale({
-    name,
-    namespace,
-    body: { ...current, spec: { replicas } },
-  });
-  cluster.log(`${namespace}/${name}: scaled from ${before} to ${replicas}`);
-  return before;
-}
-
 /** The message of a check whose Service never got an address. */
 const noAddress = /got no external address within \d+ s/;
 
@@ -41,39 +27,14 @@ export default {
   name: 'load-balancer-controller-scaled-to-zero',
   description: `Deployment ${namespace}/${name} (MetalLB's controller) scaled to 0 replicas`,
   suites: ['loadbalancer', 'nodeport'],
-  apply: async (cluster) => {
-    const before = await scale(cluster, 0);
-    await poll({
-      what: `every pod of ${namespace}/${name} gone`,
-      deadline: 'deploymentReady',
-      intervalMs: 1000,
-      attempt: async () => {
-        const pods = await cluster.core.listNamespacedPod({
-          namespace,
-          labelSelector: 'app=metallb,component=controller',
-        });
-        return {
-          done: pods.items.length === 0,
-          state: pods.items.length,
-          summary: `${pods.items.length} controller pod(s) left`,
-        };
-      },
-    });
-    return async () => {
-      await scale(cluster, before === 0 ? 1 : before);
-      await poll({
-        what: `${namespace}/${name} available again`,
-        deadline: 'deploymentReady',
-        intervalMs: 2000,
-        attempt: async () => {
-          const d = await cluster.apps.readNamespacedDeployment({ name, namespace });
-          const want = d.spec?.replicas ?? 1;
-          const have = d.status?.availableReplicas ?? 0;
-          return { done: have >= want, state: have, summary: `${have} of ${want} available` };
-        },
-      });
-    };
-  },
+  apply: (cluster) =>
+    scaleToZero(cluster, {
+      namespace,
+      name,
+      podSelector: 'app=metallb,component=controller',
+      fallbackReplicas: 1,
+      availableDeadline: 'deploymentReady',
+    }),
   mustFail: [
     { check: lb.assigned, message: noAddress },
     { check: lb.spread, message: noAddress },
