@@ -1,6 +1,8 @@
-// Two jest projects:
+// Four jest projects:
 //  - unit: pure logic of the framework and the suites (parsers, statistics; *.test.ts), no cluster;
 //  - lifecycle: clusters made and removed through the command line (*.e2e.ts), slow;
+//  - rbac: `netconform run` as the runner ServiceAccount of clusters/rbac/ on a cluster given by
+//    KNC_RBAC_KUBECONFIG (clusters/rbac/*.rbac.ts; scripts/test.ts makes the cluster);
 //  - conformance: the suites (suites/**/*.suite.ts), against a real cluster.
 // The project is native ESM ("type": "module") because @kubernetes/client-node 2.x is ESM-only;
 // jest runs with --experimental-vm-modules (see scripts/jest.ts) and a transformer that strips
@@ -30,6 +32,11 @@ const config: Config = {
       ...common,
       displayName: 'lifecycle',
       testMatch: ['<rootDir>/{clusters,cli}/**/*.e2e.ts'],
+    },
+    {
+      ...common,
+      displayName: 'rbac',
+      testMatch: ['<rootDir>/clusters/rbac/*.rbac.ts'],
     },
     {
       ...common,

@@ -4,6 +4,19 @@ import { join } from 'node:path';
 import { cacheDir } from './paths.ts';
 import type { ProfileName } from './profiles.ts';
 
+/** The QEMU guest a cluster of the IPVS lane runs in (see clusters/guest-cluster.ts). */
+export interface GuestRecord {
+  /** The VM's directory: disk overlay, console log, pid file. */
+  readonly vmDir: string;
+  /** The guest's Docker API, forwarded to the host's loopback (`tcp://127.0.0.1:<port>`). */
+  readonly dockerHost: string;
+  /** The host port forwarded to the guest's API server. */
+  readonly apiPort: number;
+  readonly qemuPid: number;
+  /** The deadline scale runs against this cluster use unless told otherwise. */
+  readonly timeoutScale: number;
+}
+
 /** The record of one cluster. */
 export interface ClusterState {
   readonly name: string;
@@ -23,6 +36,8 @@ export interface ClusterState {
   /** True when `cluster up` created Docker's "kind" network. */
   readonly createdNetwork: boolean;
   readonly createdAt: string;
+  /** Present when the cluster runs inside the IPVS lane's guest VM rather than on the host. */
+  readonly guest?: GuestRecord;
 }
 
 function dir(): string {

@@ -11,7 +11,6 @@
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { CleanupStack } from '../helpers/cleanup.ts';
-import { checkDocker } from '../helpers/docker.ts';
 import { SetupError } from '../helpers/errors.ts';
 import { poll } from '../helpers/poll.ts';
 import { runHost, runHostChecked } from '../helpers/shell.ts';
@@ -24,6 +23,14 @@ import {
   type ClusterState,
 } from './cluster-state.ts';
 import { hasImage, imageTags, removeTags, restoreImages, saveImages } from './image-store.ts';
+import {
+  buildLocalImages,
+  ensureToolchain,
+  outputValue,
+  prepareHost,
+  step,
+} from './build-steps.ts';
+import { guestClusterUp, guestTimeoutScale, stopGuest } from './guest-cluster.ts';
 import { clusterScript } from './paths.ts';
 import { defaultClusterName, profileConfig, type ProfileName } from './profiles.ts';
 import { kubernetesVersion } from './versions.ts';
@@ -48,77 +55,20 @@ export interface ClusterUpOptions {
   readonly loadBalancer?: boolean;
 }
 
-/** Reads `KEY=value` from a script's stdout. */
-function outputValue(stdout: string, key: string, script: string): string {
-  const line = stdout.split('\n').find((l) => l.startsWith(`${key}=`));
-  if (line === undefined) throw new Error(`${script} printed no ${key}= line`);
-  return line.slice(key.length + 1).trim();
-}
-
-async function step(
-  what: string,
-  log: (line: string) => void,
-  work: () => Promise<string>,
-  timings?: Map<string, number>,
-): Promise<string> {
-  const t0 = performance.now();
-  log(`${what}…`);
-  const result = await work();
-  const ms = performance.now() - t0;
-  timings?.set(what, ms);
-  log(`${what}: done in ${(ms / 1000).toFixed(1)} s`);
-  return result;
-}
-
-/** Builds (or finds in the cache) the offline toolchain; returns its bin directory. */
-export async function ensureToolchain(
-  log: (line: string) => void,
-  timings?: Map<string, number>,
-): Promise<string> {
-  return step(
-    'toolchain (kind, Kubernetes, etcd, CoreDNS, CNI, pause)',
-    log,
-    async () => {
-      const script = clusterScript('toolchain/build.sh');
-      const r = await runHostChecked(['bash', script], {
-        timeoutMs: timeout('toolchainBuild'),
-        passStderr: true,
-      });
-      return outputValue(r.stdout, 'TOOLCHAIN_BIN', script);
-    },
-    timings,
-  );
-}
-
-/** Prepares the host: packages, the Docker engine, the runc wrapper where needed. */
-export async function prepareHost(
-  log: (line: string) => void,
-  timings?: Map<string, number>,
-): Promise<void> {
-  await step(
-    'host (Docker engine, packages)',
-    log,
-    async () => {
-      await runHostChecked(['bash', clusterScript('host/prepare.sh')], {
-        timeoutMs: timeout('hostPrepare'),
-        passStderr: true,
-      });
-      return '';
-    },
-    timings,
-  );
-  await checkDocker();
-}
-
-/** Fails with a clear message when the kernel cannot run kube-proxy in IPVS mode. */
-async function requireIpvs(): Promise<void> {
+/** True when this host's kernel can run kube-proxy in IPVS mode (ip_vs present or loadable). */
+async function hostRunsIpvs(): Promise<boolean> {
   const r = await runHost(['bash', clusterScript('host/prepare.sh'), '--check-ipvs']);
-  if (r.exitCode !== 0) {
-    throw new SetupError(
-      r.stderr.replace(/^\[host\]\s*/, '').trim() ||
-        'this kernel cannot run kube-proxy in IPVS mode',
-      'use --profile iptables or --profile nftables here, or run the ipvs profile on a machine whose kernel has IP_VS (see docs/offline-cluster.md)',
-    );
+  return r.exitCode === 0;
+}
+
+/** True while the QEMU process of a guest cluster is alive. */
+function guestAlive(state: ClusterState): boolean {
+  if (state.guest === undefined) return false;
+  try {
+    process.kill(state.guest.qemuPid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -213,13 +163,40 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   const name = options.name ?? defaultClusterName(profile);
   const timings = options.timings;
   await prepareHost(log, timings);
-  if (profile === 'ipvs') await requireIpvs();
+  const inGuest = profile === 'ipvs' && !(await hostRunsIpvs());
+  if (inGuest) {
+    log(
+      "this kernel has no IP_VS: the ipvs cluster runs in a QEMU guest with Debian's stock kernel (docs/ipvs-lane.md)",
+    );
+    process.env.KNC_TIMEOUT_SCALE ??= String(guestTimeoutScale);
+  }
   const before = await imageTags();
   await restoreImages(log);
   const toolchain = await ensureToolchain(log, timings);
   const kind = join(toolchain, 'kind');
 
   const existing = readState(name);
+  if (inGuest) {
+    if (existing !== undefined && guestAlive(existing)) {
+      log(`reusing cluster ${name} in its guest VM (created ${existing.createdAt})`);
+      await waitClusterReady(existing.kubeconfig, log);
+      return existing;
+    }
+    if (existing !== undefined) await clusterDown(name, log);
+    options.cleanup?.defer(`cluster ${name} in its guest VM`, async () => {
+      if (readState(name) !== undefined) await clusterDown(name, log);
+    });
+    const state = await guestClusterUp({
+      name,
+      toolchain,
+      kind,
+      tagsBefore: before,
+      log,
+      ...(timings === undefined ? {} : { timings }),
+    });
+    await waitClusterReady(state.kubeconfig, log);
+    return state;
+  }
   if ((await kindClusters(kind)).includes(name)) {
     if (existing === undefined) {
       throw new SetupError(
@@ -237,40 +214,9 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   let nodeImage = publicImage;
   const cachedTags: string[] = [];
   if (offline) {
-    nodeImage = await step(
-      'node image (local, no registry)',
-      log,
-      async () => {
-        const script = clusterScript('node-image/build.sh');
-        const r = await runHostChecked(['bash', script], {
-          timeoutMs: timeout('nodeImageBuild'),
-          passStderr: true,
-          env: { TOOLCHAIN_BIN: toolchain },
-        });
-        return outputValue(r.stdout, 'NODE_IMAGE', script);
-      },
-      timings,
-    );
-    const fixtures = await step(
-      'fixture images (local, no registry)',
-      log,
-      async () => {
-        const r = await runHostChecked(['bash', clusterScript('fixtures/build.sh')], {
-          timeoutMs: timeout('fixturesBuild'),
-          passStderr: true,
-        });
-        return r.stdout;
-      },
-      timings,
-    );
-    cachedTags.push(
-      nodeImage,
-      ...fixtures
-        .split('\n')
-        .filter((l) => l.startsWith('IMAGE '))
-        .map((l) => l.split(' ')[2] ?? '')
-        .filter((t) => t !== ''),
-    );
+    const built = await buildLocalImages(toolchain, log, timings);
+    nodeImage = built.nodeImage;
+    cachedTags.push(nodeImage, ...built.fixtureImages);
   }
 
   const loadBalancer = options.loadBalancer ?? true;
@@ -389,11 +335,16 @@ export async function clusterDown(name: string, log: (line: string) => void): Pr
       'name one it created (`netconform cluster list`), or delete other clusters with kind itself',
     );
   }
-  log(`deleting kind cluster ${name}`);
-  await runHostChecked(
-    [state.kind, 'delete', 'cluster', '--name', name, '--kubeconfig', state.kubeconfig],
-    { timeoutMs: timeout('kindCreate') },
-  );
+  if (state.guest !== undefined) {
+    // The guest holds the whole cluster; stopping it removes the nodes, their network and disks.
+    await stopGuest(state.guest, log);
+  } else {
+    log(`deleting kind cluster ${name}`);
+    await runHostChecked(
+      [state.kind, 'delete', 'cluster', '--name', name, '--kubeconfig', state.kubeconfig],
+      { timeoutMs: timeout('kindCreate') },
+    );
+  }
   const others = (
     await runHost(['docker', 'ps', '-aq', '--filter', 'label=io.x-k8s.kind.cluster'])
   ).stdout.trim();

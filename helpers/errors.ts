@@ -33,5 +33,10 @@ export class SetupError extends Error {
 /** The message of any thrown value, for logs and evidence. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
+  // WebSocket error events and some client errors are plain objects with a message.
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const { message } = error;
+    if (typeof message === 'string' && message !== '') return message;
+  }
   return String(error);
 }

@@ -106,10 +106,17 @@ export async function checkApiReachable(
   } catch (error) {
     const text = `${messageOf(error)} ${messageOf((error as { cause?: unknown }).cause ?? '')}`;
     const code = (error as { code?: unknown }).code;
-    if (code === 401 || code === 403) {
+    if (code === 401) {
       throw new SetupError(
-        `${where} rejected the credentials (HTTP ${String(code)})`,
-        'refresh the credentials in the kubeconfig, or use a context whose user may read the cluster (see docs/rbac.md)',
+        `${where} rejected the credentials (HTTP 401)`,
+        'refresh the credentials in the kubeconfig (a ServiceAccount token expires, and dies with its ServiceAccount: docs/rbac.md shows how to make a new one), or use another --context',
+        { cause: error },
+      );
+    }
+    if (code === 403) {
+      throw new SetupError(
+        `${where} refused the user of the kubeconfig even GET /version (HTTP 403)`,
+        'give the user the kube-netconform-runner role (clusters/rbac/kube-netconform-runner.yaml, see docs/rbac.md), or use a context whose user may read the cluster',
         { cause: error },
       );
     }

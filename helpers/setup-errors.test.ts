@@ -1,6 +1,7 @@
 // The set-up errors a user meets first, each produced for real (a real file, a real closed port,
 // a real docker client) and checked for a message that names the problem and the fix.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,48 @@ describe('API server reachability', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();
+    }
+  });
+});
+
+describe('API server refusals', () => {
+  async function answering(code: number): Promise<{ url: string; close: () => void }> {
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+  }
+
+  it('rejected credentials (401) say to refresh them, a token as docs/rbac.md shows', async () => {
+    const api = await answering(401);
+    try {
+      const kc = loadKubeConfig({ kubeconfig: kubeconfig(api.url) });
+      const error = (await checkApiReachable(kc, 5000).catch((e: unknown) => e)) as SetupError;
+      expect(error).toBeInstanceOf(SetupError);
+      expect(error.message).toBe(
+        `the API server ${api.url} (context "kind-a") rejected the credentials (HTTP 401)`,
+      );
+      expect(error.fix).toMatch(/refresh the credentials.*docs\/rbac\.md/);
+    } finally {
+      api.close();
+    }
+  });
+
+  it('a user refused (403) is pointed at the runner role', async () => {
+    const api = await answering(403);
+    try {
+      const kc = loadKubeConfig({ kubeconfig: kubeconfig(api.url) });
+      const error = (await checkApiReachable(kc, 5000).catch((e: unknown) => e)) as SetupError;
+      expect(error.message).toMatch(
+        /refused the user of the kubeconfig even GET \/version \(HTTP 403\)$/,
+      );
+      expect(error.fix).toMatch(/clusters\/rbac\/kube-netconform-runner\.yaml, see docs\/rbac\.md/);
+    } finally {
+      api.close();
     }
   });
 });

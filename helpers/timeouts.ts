@@ -27,6 +27,10 @@ export const baseTimeouts = {
   namespaceDeleted: 120_000,
   /** One cleanup step; each step gets a fresh deadline of this size. */
   cleanupStep: 60_000,
+  /** An admission webhook configuration taking effect in the API server, or ceasing to (its informer). */
+  webhookConfigured: 30_000,
+  /** RBAC bindings and admission policies taking effect in the API server (its informers). */
+  accessRulesInEffect: 30_000,
   /** All nodes of a newly created kind cluster Ready. */
   nodesReady: 300_000,
   /** CoreDNS Deployment available after cluster creation. */
@@ -57,6 +61,24 @@ export const baseTimeouts = {
   loadBalancerInstall: 5 * 60_000,
   /** A released LoadBalancer address disappearing and becoming assignable again. */
   loadBalancerRelease: 30_000,
+  /** Headless Chromium printing its DevTools address (a cold start on 2 busy cores: a few seconds). */
+  browserStart: 60_000,
+  /** One DevTools command answered (a full-page screenshot is the slowest). */
+  browserCommand: 30_000,
+  /** Chromium exiting after it was asked to close, before its processes are killed. */
+  browserStop: 10_000,
+  /** The Allure report in the browser showing what a navigation or a click asked for. */
+  reportRender: 60_000,
+  /** The IPVS lane's guest: debootstrap of Debian with its stock kernel and Docker, cold. */
+  guestImageBuild: 20 * 60_000,
+  /** Loading the node and fixture images into the guest's disk under emulation, cold (~12 min seen). */
+  guestProvision: 40 * 60_000,
+  /** Booting the guest under emulation until its Docker engine answers (1–3.5 min seen). */
+  guestBoot: 10 * 60_000,
+  /** `kind create cluster` inside the guest, control plane started under emulation. */
+  guestKindCreate: 30 * 60_000,
+  /** Loading the fixture images into the guest's node (`kind load`, under emulation). */
+  guestImageLoad: 20 * 60_000,
 } as const;
 
 /** The name of a deadline in {@link baseTimeouts}. */

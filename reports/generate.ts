@@ -6,8 +6,9 @@
  * - {@link writeReports} (after the suites): summary.json, junit.xml and the terminal summary from
  *   jest's results and the catalog of checks; then the Allure results are completed
  *   (categories.json, environment.properties, the previous report's history/, the reasons of
- *   skipped checks) and the HTML report is generated twice: html/ (a site) and single/index.html
- *   (one file, for CI artifacts).
+ *   skipped checks, the status "failed" for the checks' verdicts: reports/failed-status.ts) and
+ *   the HTML report is generated twice: html/ (a site) and single/index.html (one file, for CI
+ *   artifacts), without Allure's analytics script.
  *
  * Exit codes: a report that cannot be generated is logged and never changes the run's exit code;
  * a machine without Java is found before the suites run, as a set-up error (exit 2) naming the fix.
@@ -27,6 +28,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { messageOf, SetupError } from '../helpers/errors.ts';
 import { runHost } from '../helpers/shell.ts';
 import { readCatalog, type CatalogEntry } from './catalog.ts';
+import { readObservations } from './observations.ts';
 import { allureCategories } from './categories.ts';
 import {
   environmentProperties,
@@ -34,6 +36,7 @@ import {
   unknownEnvironment,
   type EnvironmentFacts,
 } from './environment.ts';
+import { markCheckFailures } from './failed-status.ts';
 import { renderJunit } from './junit.ts';
 import { buildSummary, type JestResults, type Summary } from './summary.ts';
 import { renderTerminalSummary } from './terminal-summary.ts';
@@ -50,6 +53,7 @@ export function reportPaths(reportDir: string): {
   junit: string;
   summary: string;
   checks: string;
+  observations: string;
 } {
   return {
     jestResults: join(reportDir, 'jest-results.json'),
@@ -59,6 +63,7 @@ export function reportPaths(reportDir: string): {
     junit: join(reportDir, 'junit.xml'),
     summary: join(reportDir, 'summary.json'),
     checks: join(reportDir, 'checks'),
+    observations: join(reportDir, 'observations'),
   };
 }
 
@@ -94,7 +99,7 @@ export async function requireJava(env: NodeJS.ProcessEnv = process.env): Promise
 export async function prepareReports(reportDir: string): Promise<void> {
   await requireJava();
   const p = reportPaths(reportDir);
-  for (const path of [p.allureResults, p.checks, p.junit, p.summary, p.jestResults])
+  for (const path of [p.allureResults, p.checks, p.observations, p.junit, p.summary, p.jestResults])
     rmSync(path, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
 }
@@ -131,7 +136,7 @@ export async function writeReports(input: RunReportInput): Promise<Summary | und
       environment = unknownEnvironment(input);
     }
     const catalog = readCatalog(reportDir);
-    summary = buildSummary(results, catalog, environment);
+    summary = buildSummary(results, catalog, environment, readObservations(reportDir));
     writeFileSync(p.summary, `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(p.junit, renderJunit(summary));
     process.stdout.write(`\n${renderTerminalSummary(summary)}\n`);
@@ -165,6 +170,7 @@ async function generateAllure(
   const history = join(p.html, 'history');
   if (existsSync(history)) cpSync(history, join(p.allureResults, 'history'), { recursive: true });
   annotateSkipped(p.allureResults, catalog);
+  markCheckFailures(p.allureResults);
   const name = `kube-netconform ${input.runId}`;
   for (const [out, extra] of [
     [p.html, []],
@@ -181,7 +187,12 @@ async function generateAllure(
       out,
       p.allureResults,
     ];
-    const r = await runHost(argv, { timeoutMs: generateBudgetMs });
+    // ALLURE_NO_ANALYTICS: no Google Tag Manager script in the report (it is opened offline, and
+    // must not call out when it is opened at all).
+    const r = await runHost(argv, {
+      timeoutMs: generateBudgetMs,
+      env: { ALLURE_NO_ANALYTICS: 'true' },
+    });
     if (r.exitCode !== 0) {
       throw new Error(
         `\`allure generate\` into ${out} failed (exit ${String(r.exitCode)}): ${(r.stderr || r.stdout).trim()}`,

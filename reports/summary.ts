@@ -40,6 +40,8 @@ export interface CheckSummary {
   readonly kind?: string;
   /** The whole failure message (verdict and evidence), for failed checks. */
   readonly message?: string;
+  /** What the check observed, in a few words, for checks that compare kube-proxy modes. */
+  readonly observed?: string;
 }
 
 /** A suite file that failed before or outside its checks (an import or a top-level error). */
@@ -102,11 +104,15 @@ function areaOfFile(file: string): string {
   return /suites\/([^/]+)\//.exec(file.replace(/\\/g, '/'))?.[1] ?? file;
 }
 
-/** Builds the summary; checks keep jest's order (by file, then registration). */
+/**
+ * Builds the summary; checks keep jest's order (by file, then registration). `observations` are the
+ * checks' recorded observations by id (reports/observations.ts).
+ */
 export function buildSummary(
   results: JestResults,
   catalog: readonly CatalogEntry[],
   environment: EnvironmentFacts | undefined,
+  observations: ReadonlyMap<string, string> = new Map(),
 ): Summary {
   const byName = new Map(catalog.map((c) => [`${c.area}\u0000${c.testName}`, c]));
   const checks: CheckSummary[] = [];
@@ -121,12 +127,14 @@ export function buildSummary(
       const entry = byName.get(`${area}\u0000${a.title}`);
       const status = statusOf(a.status);
       const id = entry?.id ?? a.title;
+      const observed = status === 'skipped' ? undefined : observations.get(id);
       const base = {
         id,
         area,
         title: entry?.title ?? a.title,
         status,
         durationMs: a.duration ?? 0,
+        ...(observed === undefined ? {} : { observed }),
       };
       if (status === 'failed') {
         const message = cleanMessage(a.failureMessages.join('\n\n'));

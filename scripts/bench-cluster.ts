@@ -3,7 +3,10 @@
 //    caches in a temporary directory, deleted afterwards; ~10-15 min on 2 cores),
 //  - warm toolchain check, warm node-image and fixture checks,
 //  - creation of a new cluster of the profile to all nodes Ready and to CoreDNS Ready,
-//    then its removal (timed too).
+//    then its removal (timed too);
+//  - with --suites AREA,... (default for the ipvs profile: kube-proxy,clusterip), the wall time of
+//    `netconform run` of those areas on the new cluster, before it is removed.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +21,7 @@ const { values } = parseArgs({
   options: {
     profile: { type: 'string', default: 'iptables' },
     cold: { type: 'boolean', default: false },
+    suites: { type: 'string' },
   },
 });
 const profile = values.profile as ProfileName;
@@ -50,9 +54,34 @@ if (values.cold) {
 const timings = new Map<string, number>();
 const name = `knc-bench-${profile}-${process.pid}`;
 const upStart = performance.now();
-await clusterUp({ profile, name, log, timings });
+const state = await clusterUp({ profile, name, log, timings });
 figures.push(['cluster up in all (warm caches)', performance.now() - upStart]);
 for (const [phase, ms] of timings) figures.push([phase, ms]);
+const suites = values.suites ?? (profile === 'ipvs' ? 'kube-proxy,clusterip' : undefined);
+if (suites !== undefined) {
+  const reportDir = mkdtempSync(join(tmpdir(), 'knc-bench-suites-'));
+  const runStart = performance.now();
+  const run = spawnSync(
+    join(import.meta.dirname, '..', 'bin', 'netconform'),
+    ['run', '--kubeconfig', state.kubeconfig, '--suites', suites, '--report-dir', reportDir],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        ...(state.guest === undefined
+          ? {}
+          : {
+              DOCKER_HOST: state.guest.dockerHost,
+              KNC_TIMEOUT_SCALE: process.env.KNC_TIMEOUT_SCALE ?? String(state.guest.timeoutScale),
+            }),
+      },
+    },
+  );
+  figures.push([
+    `suites ${suites} (exit ${String(run.status)}, reports in ${reportDir})`,
+    performance.now() - runStart,
+  ]);
+}
 const downStart = performance.now();
 await clusterDown(name, log);
 figures.push(['cluster down', performance.now() - downStart]);

@@ -5,7 +5,8 @@
 // and repairs it. Breaks that cannot be repaired come last; after one, the remaining breaks are
 // reported as not verifiable. Ends with "N passed, N failed" (breaks verified or not) and exits 0
 // only when every break was caught by the checks that guard against it while the unrelated checks
-// it names passed.
+// it names passed. The first break's report is also looked at in headless Chromium, its screenshot
+// saved beside it (selftest/report-in-browser.ts): a report that does not show the failure fails.
 //
 //   npm run selftest                        # every break, on a new cluster
 //   npm run selftest -- --only coredns-scaled-to-zero,backend-never-receives-traffic
@@ -28,6 +29,9 @@ import corednsScaledToZero from '../selftest/breaks/coredns-scaled-to-zero.ts';
 import kubeProxyRemoved from '../selftest/breaks/kube-proxy-removed-and-rules-flushed.ts';
 import loadBalancerControllerScaledToZero from '../selftest/breaks/load-balancer-controller-scaled-to-zero.ts';
 import nodePortDropped from '../selftest/breaks/node-port-traffic-dropped-on-one-node.ts';
+import podEgressDropped from '../selftest/breaks/pod-egress-to-the-nodes-network-dropped.ts';
+import serviceLinksDisabled from '../selftest/breaks/service-links-disabled-by-a-webhook.ts';
+import { reportInBrowserOfFirstBreak } from '../selftest/report-in-browser.ts';
 import { runBreakSuites } from '../selftest/run-break.ts';
 import {
   judgeBreak,
@@ -43,6 +47,8 @@ const breaks: readonly Break[] = [
   nodePortDropped,
   backendNeverReceivesTraffic,
   loadBalancerControllerScaledToZero,
+  podEgressDropped,
+  serviceLinksDisabled,
   kubeProxyRemoved,
 ];
 
@@ -118,6 +124,7 @@ async function main(): Promise<number> {
   const verdicts: BreakVerdict[] = [];
   const cleanup = new CleanupStack({ log });
   const removeHandlers = cleanupOnSignals(cleanup);
+  const reportInBrowser = reportInBrowserOfFirstBreak({ log, cleanup });
   try {
     let kubeconfig: string;
     let context: string;
@@ -176,6 +183,7 @@ async function main(): Promise<number> {
       const runProblems = [
         ...(result.exitCode === 2 ? ['netconform exited 2 (set-up error): see its log'] : []),
         ...result.suiteErrors.map((e) => `suite error: ${e}`),
+        ...(await reportInBrowser(b, join(outDir, b.name))),
       ];
       const v = judgeBreak(b.name, expectations, result.checks, runProblems);
       verdicts.push(v);

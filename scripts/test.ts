@@ -3,15 +3,32 @@
 // conformance suites on real kind clusters of each profile in KNC_TEST_PROFILES (default:
 // "iptables nftables"), each created for the run and removed after it. Ends with one line per step
 // and a total "N passed, N failed, N skipped".
+//
+// The profile KNC_TEST_RBAC_PROFILE (default iptables; "none" for none) runs its conformance pass
+// as a user of an existing cluster with the least rights: `cluster up` makes its cluster, the rbac
+// jest project (clusters/rbac/runner-role.rbac.ts) applies clusters/rbac/kube-netconform-runner.yaml,
+// runs every area with a token of its ServiceAccount (`run --kubeconfig`, the suites' results
+// written where that profile's `run --profile` would write them), checks what the ServiceAccount
+// may not do and removes the RBAC objects; `cluster down` removes the cluster. The other profiles
+// keep `run --profile`, which makes and removes the cluster inside the run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readState } from '../clusters/cluster-state.ts';
+import {
+  compareModes,
+  readModeRun,
+  renderModeComparisonHtml,
+  renderModeComparisonMarkdown,
+} from '../reports/mode-comparison.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'reports', 'out', 'test');
 mkdirSync(out, { recursive: true });
 
 interface JestTotals {
+  /** True when every test passed. */
+  success?: boolean;
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
@@ -20,7 +37,10 @@ interface JestTotals {
 interface StepResult {
   name: string;
   code: number;
+  /** Jest's counts; undefined for a step that runs no tests (cluster up/down) or wrote none. */
   totals: JestTotals | undefined;
+  /** False for steps that run no tests. */
+  hasTests: boolean;
 }
 
 function totals(file: string): JestTotals | undefined {
@@ -28,11 +48,35 @@ function totals(file: string): JestTotals | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as JestTotals;
 }
 
-function step(name: string, argv: string[], resultsFile: string): StepResult {
-  rmSync(resultsFile, { force: true });
+/** Runs one step; `resultsFile` is its jest --json output, undefined for a step without tests. */
+function step(
+  name: string,
+  argv: string[],
+  resultsFile: string | undefined,
+  env: Record<string, string> = {},
+): StepResult {
+  if (resultsFile !== undefined) rmSync(resultsFile, { force: true });
   console.error(`\n=== ${name} ===`);
-  const r = spawnSync(argv[0] ?? '', argv.slice(1), { stdio: 'inherit', cwd: root });
-  return { name, code: r.status ?? 1, totals: totals(resultsFile) };
+  const r = spawnSync(argv[0] ?? '', argv.slice(1), {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
+  return {
+    name,
+    code: r.status ?? 1,
+    totals: resultsFile === undefined ? undefined : totals(resultsFile),
+    hasTests: resultsFile !== undefined,
+  };
+}
+
+// Ctrl-C reaches the running step's processes too (they clean up after themselves); this script
+// then skips the remaining steps, but still removes a cluster it made.
+const signals = { interrupted: false };
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signals.interrupted = true;
+  });
 }
 
 const node = join(root, 'scripts', 'node24');
@@ -55,35 +99,112 @@ results.push(
 );
 
 const lifecycleFile = join(out, 'lifecycle.json');
-results.push(
-  step(
-    'cluster lifecycle (up, interrupted run, down)',
-    [
-      node,
-      join(root, 'scripts', 'jest.ts'),
-      '--selectProjects',
-      'lifecycle',
-      '--runInBand',
-      '--json',
-      '--outputFile',
+if (!signals.interrupted)
+  results.push(
+    step(
+      'cluster lifecycle (up, interrupted run, down)',
+      [
+        node,
+        join(root, 'scripts', 'jest.ts'),
+        '--selectProjects',
+        'lifecycle',
+        '--runInBand',
+        '--json',
+        '--outputFile',
+        lifecycleFile,
+      ],
       lifecycleFile,
-    ],
-    lifecycleFile,
-  ),
-);
+    ),
+  );
 
+const netconform = join(root, 'bin', 'netconform');
+
+/** The conformance pass of `profile` as the runner ServiceAccount (see the file comment). */
+function runnerPass(profile: string, dir: string): StepResult[] {
+  const name = `knc-test-${profile}-${process.pid}`;
+  const steps: StepResult[] = [];
+  try {
+    const up = step(
+      `a new ${profile} kind cluster (${name})`,
+      [netconform, 'cluster', 'up', '--profile', profile, '--cluster-name', name],
+      undefined,
+    );
+    steps.push(up);
+    const kubeconfig = readState(name)?.kubeconfig;
+    if (up.code !== 0 || kubeconfig === undefined || signals.interrupted) return steps;
+    const rbacFile = join(out, 'rbac.json');
+    const suitesFile = join(dir, 'jest-results.json');
+    rmSync(suitesFile, { force: true });
+    steps.push(
+      step(
+        `RBAC: the runner ServiceAccount's rights on the ${profile} cluster`,
+        [
+          node,
+          join(root, 'scripts', 'jest.ts'),
+          '--selectProjects',
+          'rbac',
+          '--runInBand',
+          '--json',
+          '--outputFile',
+          rbacFile,
+        ],
+        rbacFile,
+        { KNC_RBAC_KUBECONFIG: kubeconfig, KNC_RBAC_REPORT_DIR: dir },
+      ),
+    );
+    const suites = totals(suitesFile);
+    steps.push({
+      name: `conformance on the ${profile} kind cluster, as the runner ServiceAccount`,
+      code: suites?.success === true ? 0 : 1,
+      totals: suites,
+      hasTests: true,
+    });
+    return steps;
+  } finally {
+    if (readState(name) !== undefined)
+      steps.push(
+        step(
+          `removing the ${profile} cluster`,
+          [netconform, 'cluster', 'down', '--cluster-name', name],
+          undefined,
+        ),
+      );
+  }
+}
+
+const rbacProfile = process.env.KNC_TEST_RBAC_PROFILE ?? 'iptables';
 const profiles = (process.env.KNC_TEST_PROFILES ?? 'iptables nftables')
   .split(/[\s,]+/)
   .filter((p) => p !== '');
 for (const profile of profiles) {
+  if (signals.interrupted) break;
   const dir = join(out, profile);
+  if (profile === rbacProfile) {
+    results.push(...runnerPass(profile, dir));
+    continue;
+  }
   results.push(
     step(
       `conformance on a new ${profile} kind cluster`,
-      [join(root, 'bin', 'netconform'), 'run', '--profile', profile, '--report-dir', dir],
+      [netconform, 'run', '--profile', profile, '--report-dir', dir],
       join(dir, 'jest-results.json'),
     ),
   );
+}
+
+// The behaviour that differs between kube-proxy modes, observed on the clusters just tested (a run
+// of the ipvs lane can be added with `npm run compare-modes`, see docs/ipvs-lane.md).
+const compared = profiles
+  .map((p) => join(out, p))
+  .filter((d) => existsSync(join(d, 'summary.json')));
+if (compared.length > 1) {
+  const table = compareModes(compared.map(readModeRun));
+  const dir = join(out, 'mode-comparison');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'mode-comparison.html'), renderModeComparisonHtml(table));
+  writeFileSync(join(dir, 'mode-comparison.md'), `${renderModeComparisonMarkdown(table)}\n`);
+  console.error(`\n=== kube-proxy modes compared (${join(dir, 'mode-comparison.html')}) ===`);
+  console.error(renderModeComparisonMarkdown(table));
 }
 
 let passed = 0;
@@ -99,11 +220,14 @@ for (const r of results) {
   }
   const counts =
     t === undefined
-      ? 'no results'
+      ? r.hasTests
+        ? 'no results'
+        : 'done'
       : `${t.numPassedTests} passed, ${t.numFailedTests} failed, ${t.numPendingTests} skipped`;
   console.error(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.name}: ${counts} (exit ${r.code})`);
 }
-const bad = results.filter((r) => r.code !== 0 || r.totals === undefined);
+if (signals.interrupted) console.error('interrupted: the remaining steps were skipped');
+const bad = results.filter((r) => r.code !== 0 || (r.hasTests && r.totals === undefined));
 if (bad.length > 0 && failed === 0) failed = bad.length;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(bad.length > 0 ? 1 : 0);
+process.exit(bad.length > 0 || signals.interrupted ? 1 : 0);

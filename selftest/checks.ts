@@ -30,6 +30,12 @@ export const checks = {
     localhost: 'pod-networking/containers-of-a-pod-share-localhost',
     sameNode: 'pod-networking/pod-reaches-pod-on-the-same-node',
     otherNode: 'pod-networking/pod-reaches-pod-on-another-node',
+    egress: 'pod-networking/egress-leaves-with-the-node-ip',
+  },
+  externalname: {
+    cname:
+      'externalname/the-service-name-is-a-cname-to-the-external-name-with-no-cluster-ip-or-endpoints',
+    targetAnswers: 'externalname/the-target-answers-through-the-service-name',
   },
   envVars: {
     after: 'env-vars/a-pod-created-after-a-service-gets-its-variables',

@@ -61,6 +61,8 @@ export async function clusterCommand(argv: readonly string[]): Promise<number> {
       `cluster ${state.name} is up (profile ${state.profile}, node image ${state.nodeImage})`,
     );
     console.log(`KUBECONFIG=${state.kubeconfig}`);
+    // A cluster of the IPVS lane lives in a guest VM: its nodes' Docker engine is the guest's.
+    if (state.guest !== undefined) console.log(`DOCKER_HOST=${state.guest.dockerHost}`);
     return 0;
   }
   if (action === 'down') {

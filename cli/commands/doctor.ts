@@ -1,7 +1,7 @@
 /**
  * `netconform doctor`: checks the machine for what runs need and says what to fix. One line per
  * finding, `ok|warn|FAIL <what>: <detail>`, followed by `fix: …` when it is not ok. warn: some
- * runs work (e.g. no IPVS: the ipvs profile cannot run, the others can). Exit 0 when nothing
+ * runs work (e.g. no IPVS: the ipvs profile runs in a slower QEMU guest, the others on the host). Exit 0 when nothing
  * FAILs, 2 otherwise. It installs and starts nothing (clusters/host/prepare.sh does); the IPVS
  * probe (prepare.sh --check-ipvs) loads the ip_vs module when it is loadable but not loaded.
  */
@@ -150,7 +150,7 @@ async function ipvs(): Promise<Finding> {
     status: 'warn',
     what,
     detail: why || `prepare.sh --check-ipvs exited ${String(r.exitCode)}`,
-    fix: 'use the iptables or nftables profile here, or a kernel with the ip_vs module for the ipvs profile',
+    fix: "the ipvs profile will run kind inside a QEMU guest with Debian's stock kernel (software emulation: minutes, not seconds; docs/ipvs-lane.md); the iptables and nftables profiles run on the host",
   };
 }
 

@@ -219,6 +219,12 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       });
       kubeconfig = state.kubeconfig;
       context = state.context;
+      if (state.guest !== undefined) {
+        // The IPVS lane: the nodes' Docker network is inside the guest, so containers outside the
+        // cluster (testcontainers) and the reaper talk to the guest's Docker engine.
+        process.env.DOCKER_HOST = state.guest.dockerHost;
+        process.env.KNC_TIMEOUT_SCALE ??= String(state.guest.timeoutScale);
+      }
     }
     await prepareRun(kubeconfig, context, run.id, cleanup, log);
     log(

@@ -4,7 +4,8 @@
 #
 # What it does (idempotent; run as root):
 #   * installs missing Debian packages (the Docker engine, containerd, runc,
-#     debootstrap, jq, iptables, busybox-static, ...) with apt;
+#     debootstrap, jq, iptables, busybox-static, Java for the report, Chromium
+#     to look at it, ...) with apt;
 #   * raises the kernel knobs kind nodes need (inotify limits) where writable;
 #   * detects the "privileged container" quirk: a capability bounding set
 #     without CAP_SYS_RESOURCE (bit 24) makes every `docker run --privileged`
@@ -57,7 +58,7 @@ check_ipvs() {
     # Loadable, just not loaded yet: load it when allowed, kube-proxy needs it.
     modprobe -q ip_vs 2>/dev/null && [[ -e /proc/net/ip_vs ]] && return 0
   fi
-  echo "[host] IPVS unavailable: kernel $(uname -r) has no /proc/net/ip_vs and no loadable ip_vs module, so kube-proxy cannot run in IPVS mode here (use the iptables or nftables profile)" >&2
+  echo "[host] IPVS unavailable: kernel $(uname -r) has no /proc/net/ip_vs and no loadable ip_vs module, so kube-proxy cannot run in IPVS mode on this host (the ipvs profile runs in a QEMU guest instead)" >&2
   return 2
 }
 
@@ -68,7 +69,12 @@ missing_packages() {
   command -v dockerd >/dev/null 2>&1 || echo "$DOCKER_ENGINE_PACKAGE"
   # Java runs the Allure report generator (allure-commandline); any Java will do.
   command -v java >/dev/null 2>&1 || [[ -x ${JAVA_HOME:-/nonexistent}/bin/java ]] || echo default-jre-headless
+  # Headless Chromium opens the HTML report in the self-test (reports/browser/); any will do.
+  command -v chromium >/dev/null 2>&1 || [[ -x ${KNC_CHROMIUM:-/nonexistent} ]] || echo chromium
   for p in "${PACKAGES[@]}"; do
+    # A machine with Docker's own packages (containerd.io) already has these commands; installing
+    # Debian's packages over them would conflict.
+    case $p in containerd | runc) command -v "$p" >/dev/null 2>&1 && continue ;; esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
   done
 }
@@ -105,7 +111,7 @@ check() {
   else
     log "docker: not running"; ok=1
   fi
-  check_ipvs 2>/dev/null && log "ipvs: available" || log "ipvs: unavailable (the ipvs profile cannot run)"
+  check_ipvs 2>/dev/null && log "ipvs: available" || log "ipvs: unavailable (the ipvs profile runs in a QEMU guest: docs/ipvs-lane.md)"
   if (( ok == 0 )); then log "ready"; else log "NOT ready (run clusters/host/prepare.sh)"; fi
   return $ok
 }

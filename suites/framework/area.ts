@@ -9,6 +9,7 @@ import { messageOf } from '../../helpers/errors.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import { attachEvidence, labelCheck } from '../../reports/allure-bridge.ts';
 import { declareChecks, testNameOf } from '../../reports/catalog.ts';
+import { recordObservation } from '../../reports/observations.ts';
 import type { Check } from './check.ts';
 import { readClusterFacts } from './cluster-facts.ts';
 import { CheckFailure, Evidence } from './evidence.ts';
@@ -81,6 +82,8 @@ export async function registerArea<F>(
                 : new CheckFailure(`${check.id}: ${messageOf(error)}`, evidence);
             await attachEvidence(failure.evidence.items);
             throw failure;
+          } finally {
+            if (evidence.observed !== undefined) recordObservation(check.id, evidence.observed);
           }
         },
         timeout('checkRun'),

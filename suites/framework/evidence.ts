@@ -13,6 +13,17 @@ export interface EvidenceItem {
 /** The evidence log of one check. */
 export class Evidence {
   readonly items: EvidenceItem[] = [];
+  /** What the check saw, in a few words, when its behaviour differs between kube-proxy modes. */
+  observed: string | undefined;
+
+  /**
+   * Records the check's observation in a few words (it goes to summary.json and the mode
+   * comparison table); also kept as an evidence item.
+   */
+  observe(value: string): void {
+    this.observed = value;
+    this.items.push({ title: 'observed', body: value });
+  }
 
   /** Adds a free-form item. */
   note(title: string, body: string): void {

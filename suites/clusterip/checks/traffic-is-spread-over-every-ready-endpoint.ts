@@ -113,6 +113,7 @@ export default defineCheck<ClusterIPFixtures>({
       );
     }
 
+    const spread = rows.map((r) => r.observed).join('/');
     if (random) {
       const test = chiSquareGoodnessOfFit(
         rows.map((r) => r.observed),
@@ -124,6 +125,7 @@ export default defineCheck<ClusterIPFixtures>({
         `reject uniform when p < alpha = ${alpha} (χ² > ${test.criticalValue.toFixed(2)}): ` +
         `a correct proxy fails this by chance in ${alpha * 100}% of runs`;
       evidence.note('spread', `${table}\n\n${verdict}`);
+      evidence.observe(`random: ${spread} of ${requests} (χ² p = ${test.pValue.toPrecision(2)})`);
       if (test.rejected) {
         throw new CheckFailure(
           `${url}: expected a uniform random spread over ${expectedKeys.length} endpoints, observed χ² = ${test.statistic.toFixed(2)} > ${test.criticalValue.toFixed(2)} (p = ${test.pValue.toPrecision(3)} < ${alpha})\n${table}`,
@@ -132,6 +134,7 @@ export default defineCheck<ClusterIPFixtures>({
       }
     } else if (roundRobin) {
       const off = rows.filter((r) => Math.abs(r.observed - r.expected) > roundRobinTolerance);
+      evidence.observe(`round robin: ${spread} of ${requests}`);
       evidence.note(
         'spread',
         `${table}\n\npolicy: IPVS round-robin (${policy.source}); every count within ${roundRobinTolerance} of ${(requests / expectedKeys.length).toFixed(1)}`,

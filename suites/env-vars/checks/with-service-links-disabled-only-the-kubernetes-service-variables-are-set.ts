@@ -26,7 +26,7 @@ export default defineCheck<EnvVarsFixtures>({
     const observed = serviceLikeVariables(await readEnv(ctx, f.noLinks, evidence));
     expectVariables(
       f.noLinks,
-      'enableServiceLinks: false',
+      'asked for enableServiceLinks: false',
       compareVariables(expected, observed),
       evidence,
     );

@@ -44,6 +44,7 @@ export default defineCheck<KubeProxyFixtures>({
     const observed = classifyPing(result);
     const errors = pingErrors(result.stdout);
     const detail = errors.length === 0 ? '' : ` (${errors.join('; ')})`;
+    evidence.observe(`${observed}${detail}`);
     evidence.note(
       'expected vs observed',
       `mode ${mode}: expected ${expected}, observed ${observed}${detail}`,

@@ -58,6 +58,7 @@ export default defineCheck<KubeProxyFixtures>({
     if (backend !== undefined) observed = `${outcome} (answered by backend ${backend})`;
     else if (outcome === ConnectOutcome.Reached)
       observed = `${outcome} (answered by a host that is not a backend of the Service)`;
+    evidence.observe(observed);
     const wanted =
       expected === 'NotForwarded' ? 'no answer from a backend of the Service' : expected;
     evidence.note('expected vs observed', `mode ${mode}: expected ${wanted}, observed ${observed}`);

@@ -33,6 +33,7 @@ export default defineCheck<KubeProxyFixtures>({
     const outcome = classifyCurl(result);
     const backend = answeredBy(result.stdout);
     const observed = backend === undefined ? outcome : `${outcome} (answered by ${backend})`;
+    evidence.observe(observed);
     evidence.note(
       'expected vs observed',
       `mode ${mode}: expected ${expected}, observed ${observed}`,

@@ -56,6 +56,14 @@ export default defineCheck<KubeProxyFixtures>({
       .map((o) => `${o.node.padEnd(32)} expected ${expected.padEnd(9)} observed ${o.mode}`)
       .join('\n');
     evidence.note('modes per node', table);
+    evidence.observe(
+      [...new Set(observed.map((o) => o.mode))]
+        .map(
+          (m) =>
+            `${m} on ${observed.filter((o) => o.mode === m).length} of ${observed.length} node(s)`,
+        )
+        .join(', '),
+    );
     const wrong = observed.filter((o) => o.mode !== expected);
     if (wrong.length > 0) {
       throw new CheckFailure(

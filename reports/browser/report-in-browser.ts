@@ -1,0 +1,179 @@
+/**
+ * The report, checked in a real browser: opens a run's single-file Allure report
+ * (`single/index.html`, through file://: the site in html/ loads its data with XHR, which file://
+ * forbids, while the single file carries everything) in headless Chromium, and does what a person
+ * would: opens the area of a failed check in the suites tree, clicks the check, opens an evidence
+ * attachment. Then it reads what is on screen (title, status, failure message, the attachment's
+ * content), judges it against summary.json (failed-check-view.ts), and saves a screenshot.
+ *
+ * The browser cannot reach the network (chromium.ts); every request the page made is recorded,
+ * and one that tried to leave the machine is a problem too: the report must work offline.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CleanupStack } from '../../helpers/cleanup.ts';
+import { messageOf, SetupError } from '../../helpers/errors.ts';
+import { reportPaths } from '../generate.ts';
+import type { Summary } from '../summary.ts';
+import * as ui from './allure-ui.ts';
+import { CdpConnection } from './cdp.ts';
+import { launchChromium } from './chromium.ts';
+import { expectedView, judgeView, type ExpectedView, type SeenView } from './failed-check-view.ts';
+import { BrowserPage, isLocalUrl } from './page.ts';
+
+/** The window: wide enough for the tree and the result side by side. */
+const window = { width: 1600, height: 1000 };
+/** The tallest window the screenshot may need (a long failure message above the evidence). */
+const maxHeight = 4000;
+
+/** Options of {@link checkReportInBrowser}. */
+export interface ReportInBrowserOptions {
+  /** A `netconform run` report directory (summary.json, single/index.html). */
+  readonly reportDir: string;
+  /** The failed check to look at (id or title); default: the first failed check with evidence. */
+  readonly check?: string;
+  /** Where to save the screenshot (default `<reportDir>/report-in-browser.png`). */
+  readonly screenshot?: string;
+  readonly log: (line: string) => void;
+  /** Where to register the browser's stop, for interrupted runs. */
+  readonly cleanup?: CleanupStack;
+}
+
+/** What {@link checkReportInBrowser} found. */
+export interface ReportInBrowserResult {
+  /** What the report had to show. */
+  readonly expected: ExpectedView;
+  /** What the page showed, when the browser got as far as the check's result. */
+  readonly seen: SeenView | undefined;
+  /** What is wrong, one sentence each; empty when the check passed. */
+  readonly problems: readonly string[];
+  /** The screenshot written, if any. */
+  readonly screenshot: string | undefined;
+  /** The address opened. */
+  readonly url: string;
+  readonly durationMs: number;
+}
+
+/** The default screenshot of a report directory. */
+export function screenshotPath(reportDir: string): string {
+  return join(reportDir, 'report-in-browser.png');
+}
+
+/**
+ * Opens the report of `reportDir` in headless Chromium and checks that a failed check shows its
+ * title, status, failure message and evidence on screen; saves a screenshot (also when a problem
+ * was found, once the page is open). Problems in the report are returned, not thrown.
+ * @throws {SetupError} when the directory holds no report, or no Chromium is installed.
+ * @throws {NothingToLookForError} when summary.json has no failed check (with evidence) to look for.
+ */
+export async function checkReportInBrowser(
+  options: ReportInBrowserOptions,
+): Promise<ReportInBrowserResult> {
+  const started = performance.now();
+  const paths = reportPaths(options.reportDir);
+  const single = join(paths.single, 'index.html');
+  for (const file of [paths.summary, single]) {
+    if (!existsSync(file)) {
+      throw new SetupError(
+        `${file} does not exist: ${options.reportDir} is not a complete report directory`,
+        'point --report-dir at the --report-dir of a finished `netconform run` (it writes summary.json and single/index.html)',
+      );
+    }
+  }
+  const summary = JSON.parse(readFileSync(paths.summary, 'utf8')) as Summary;
+  const expected = expectedView(summary, options.check);
+  const url = `${pathToFileURL(single).href}#suites`;
+  const screenshot = options.screenshot ?? screenshotPath(options.reportDir);
+  rmSync(screenshot, { force: true }); // never leave an older run's picture behind
+  options.log(`report in browser: ${url}, looking for failed check ${expected.checkId}`);
+
+  const chromium = await launchChromium({
+    window,
+    log: options.log,
+    ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
+  });
+  let connection: CdpConnection | undefined;
+  const problems: string[] = [];
+  let seen: SeenView | undefined;
+  let saved: string | undefined;
+  try {
+    connection = await CdpConnection.connect(chromium.webSocketUrl);
+    const page = await BrowserPage.open(connection, window);
+    try {
+      seen = await lookAtFailedCheck(page, url, expected, problems);
+      if (seen !== undefined) problems.push(...judgeView(expected, seen));
+    } catch (error) {
+      problems.push(`could not look at the check in the report: ${messageOf(error)}`);
+    }
+    try {
+      await page.screenshot(screenshot);
+      saved = screenshot;
+    } catch (error) {
+      problems.push(`no screenshot: ${messageOf(error)}`);
+    }
+    const away = page.requestedUrls.filter((u) => !isLocalUrl(u));
+    if (away.length > 0) {
+      problems.push(
+        `the report asked for addresses off this machine (blocked here): ${away.map((u) => u.slice(0, 120)).join(', ')}`,
+      );
+    }
+    for (const error of page.scriptErrors) options.log(`report in browser: page error: ${error}`);
+  } finally {
+    connection?.close();
+    await chromium.stop();
+  }
+  return {
+    expected,
+    seen,
+    problems,
+    screenshot: saved,
+    url,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * The clicks: suite, check, attachment; the window made tall enough to show the result from its
+ * title down to the opened attachment. Returns what is on screen, or undefined (with a problem
+ * pushed) when the check is not in the tree.
+ */
+async function lookAtFailedCheck(
+  page: BrowserPage,
+  url: string,
+  expected: ExpectedView,
+  problems: string[],
+): Promise<SeenView | undefined> {
+  const { area, title } = expected;
+  const attachment = expected.evidence.title;
+  await page.navigate(url);
+  const suites = await page.waitFor<string[]>('the report to draw its suites', ui.suiteNames());
+  if (!(await page.evaluate<boolean>(ui.openSuite(area)))) {
+    problems.push(`the report has no suite ${area} (its suites: ${suites.join(', ')})`);
+    return undefined;
+  }
+  const listed = await page.waitFor<{ title: string; status: string }[]>(
+    `the checks of suite ${area} to be listed`,
+    ui.checksOfSuite(area),
+  );
+  const leaf = listed.find((c) => c.title === title);
+  if (leaf === undefined) {
+    problems.push(
+      `suite ${area} lists no check titled "${title}" (it lists: ${listed.map((c) => `"${c.title}" ${c.status}`).join(', ')})`,
+    );
+    return undefined;
+  }
+  if (leaf.status !== 'failed') {
+    problems.push(`the suites tree marks "${title}" ${leaf.status}, expected failed`);
+  }
+  await page.evaluate(ui.openCheck(area, title));
+  await page.waitFor(`the result of "${title}" to be shown`, ui.resultShown(title));
+  if (await page.evaluate<boolean>(ui.openAttachment(attachment))) {
+    await page.waitFor(`the attachment "${attachment}" to open`, ui.attachmentText(attachment));
+    const needed = await page.evaluate<number | null>(ui.heightToShow(attachment));
+    const height = Math.min(maxHeight, Math.max(window.height, needed ?? window.height));
+    await page.resize({ width: window.width, height });
+    await page.evaluate(ui.revealAttachment(attachment));
+  }
+  return page.evaluate<SeenView>(ui.seenView(attachment));
+}
