@@ -167,7 +167,7 @@ describe('judgeView', () => {
       }),
     ).toEqual([
       'status: the page shows "Broken", expected "Failed"',
-      'failure message: on the page but not on screen (scrolled away, hidden or covered)',
+      'failure message: on the page but not on screen even when scrolled into view (hidden, clipped or covered)',
       'evidence attachment "dig batch, attempt 1": the page shows "where: pod knc-dns-1/client[netshoot]", expected it to show "command: dig +short web.knc-dns-1.svc.cluster.local. A", ";; communications error to 10.96.0.10#53: connection refused", ";; no servers could be reached"',
     ]);
   });
@@ -184,12 +184,31 @@ describe('judgeView', () => {
     );
   });
 
+  test('the title and status far above the evidence: each is judged where it is scrolled to', () => {
+    // a long failure message (many retry rounds) puts the evidence thousands of pixels below the
+    // title; what the browser saw of each part, once scrolled to, is all that is judged
+    const long = `${failed.reason}\n${'=== round ===\nTimedOut\n'.repeat(200)}`;
+    expect(judgeView(expected, { ...good, message: { text: long, visible: true } })).toEqual([]);
+    expect(
+      judgeView(expected, {
+        ...good,
+        title: { text: failed.title, visible: false },
+        status: { text: 'Failed', visible: false },
+      }),
+    ).toEqual([
+      'title: on the page but not on screen even when scrolled into view (hidden, clipped or covered)',
+      'status: on the page but not on screen even when scrolled into view (hidden, clipped or covered)',
+    ]);
+  });
+
   test('the printed verdict names the check, what was seen and the screenshot', () => {
     const text = renderBrowserVerdict({
       expected,
       seen: good,
       problems: [],
-      screenshot: '/r/report-in-browser.png',
+      screenshots: [
+        { path: '/r/report-in-browser.png', shows: ['title', 'status', 'message', 'attachment'] },
+      ],
       durationMs: 5200,
     });
     expect(text.split('\n')).toEqual([
@@ -201,7 +220,41 @@ describe('judgeView', () => {
         /^ {2}message {5}"expected A records \{10\.96\.100\.23\} for web, .*…"$/,
       ),
       expect.stringMatching(/^ {2}evidence {4}"dig batch, attempt 1": "where: pod knc-dns-1/),
-      '  screenshot  /r/report-in-browser.png',
+      '  screenshot  /r/report-in-browser.png (shows title, status, message, evidence)',
+    ]);
+  });
+
+  test('two screenshots, one line each with what it shows; none, and a problem', () => {
+    const two = renderBrowserVerdict({
+      expected,
+      seen: good,
+      problems: [],
+      screenshots: [
+        { path: '/r/report-in-browser.png', shows: ['title', 'status', 'message'] },
+        { path: '/r/report-in-browser-evidence.png', shows: ['attachment'] },
+      ],
+      durationMs: 5200,
+    });
+    expect(two.split('\n').slice(-2)).toEqual([
+      '  screenshot  /r/report-in-browser.png (shows title, status, message)',
+      '  screenshot  /r/report-in-browser-evidence.png (shows evidence)',
+    ]);
+    const none = renderBrowserVerdict({
+      expected,
+      seen: undefined,
+      problems: ['suite dns lists no check titled "x"'],
+      screenshots: [],
+      durationMs: 100,
+    });
+    expect(none.split('\n')).toEqual([
+      'report in browser: FAILED (0.1 s)',
+      `  check       ${failed.id}`,
+      '  title       -',
+      '  status      -',
+      '  message     -',
+      '  evidence    "dig batch, attempt 1": -',
+      '  screenshot  none',
+      '  problem: suite dns lists no check titled "x"',
     ]);
   });
 });

@@ -3,12 +3,14 @@
  * expectation comes from summary.json (built from jest's own results, independent of Allure), and
  * the verdict compares it with what the page showed, so both are tested without a browser.
  *
- * A person looking at a failed check in the report must see, on screen: its title (the sentence
- * the check is named by), the status "Failed", the failure message (the verdict's first line),
- * and, once they open it, an evidence attachment with its content (for a probe: the command and
- * the first lines of its output).
+ * A person looking at a failed check in the report must see, on screen once they scroll to it:
+ * its title (the sentence the check is named by), the status "Failed", the failure message (the
+ * verdict's first line), and, once they open it, an evidence attachment with its content (for a
+ * probe: the command and the first lines of its output). Each part is judged on its own, scrolled
+ * into view: a long failure message may put the evidence far below the title.
  */
 import type { CheckSummary, Summary } from '../summary.ts';
+import { describeShown, type Screenshot } from './screenshots.ts';
 
 /** One evidence item of a failure message (`=== title ===` and the lines under it). */
 export interface EvidenceSection {
@@ -28,7 +30,10 @@ export interface ExpectedView {
   readonly evidence: { readonly title: string; readonly lines: readonly string[] };
 }
 
-/** A piece of text the browser found, and whether a person could see it (in the viewport, on top). */
+/**
+ * A piece of text the browser found, and whether a person could see it once it is scrolled into
+ * view: its start in the viewport and in its scroll container, not hidden, nothing on top of it.
+ */
 export interface SeenText {
   readonly text: string;
   readonly visible: boolean;
@@ -175,7 +180,9 @@ export function judgeView(expected: ExpectedView, seen: SeenView): string[] {
     } else if (!ok(found.text)) {
       problems.push(`${what}: the page shows ${quote(found.text)}, expected ${want}`);
     } else if (!found.visible) {
-      problems.push(`${what}: on the page but not on screen (scrolled away, hidden or covered)`);
+      problems.push(
+        `${what}: on the page but not on screen even when scrolled into view (hidden, clipped or covered)`,
+      );
     }
   };
   const same = (a: string, b: string): boolean => normalizeText(a) === normalizeText(b);
@@ -197,12 +204,15 @@ export function judgeView(expected: ExpectedView, seen: SeenView): string[] {
   return problems;
 }
 
-/** The outcome as printed: a verdict line, what was looked for and seen, each problem. */
+/**
+ * The outcome as printed: a verdict line, what was looked for and seen, each screenshot with the
+ * parts in view in it, each problem.
+ */
 export function renderBrowserVerdict(outcome: {
   readonly expected: ExpectedView;
   readonly seen: SeenView | undefined;
   readonly problems: readonly string[];
-  readonly screenshot: string | undefined;
+  readonly screenshots: readonly Screenshot[];
   readonly durationMs: number;
 }): string {
   const { expected, seen, problems } = outcome;
@@ -217,7 +227,11 @@ export function renderBrowserVerdict(outcome: {
     `  status      ${seen === undefined ? '-' : shown(seen.status)}`,
     `  message     ${seen === undefined ? '-' : shown(seen.message)}`,
     `  evidence    "${expected.evidence.title}": ${seen === undefined ? '-' : shown(seen.attachment)}`,
-    `  screenshot  ${outcome.screenshot ?? 'none'}`,
+    ...(outcome.screenshots.length === 0
+      ? ['  screenshot  none']
+      : outcome.screenshots.map(
+          (s) => `  screenshot  ${s.path} (shows ${describeShown(s.shows)})`,
+        )),
     ...problems.map((p) => `  problem: ${p}`),
   ];
   return lines.join('\n');

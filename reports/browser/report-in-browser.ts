@@ -3,8 +3,10 @@
  * (`single/index.html`, through file://: the site in html/ loads its data with XHR, which file://
  * forbids, while the single file carries everything) in headless Chromium, and does what a person
  * would: opens the area of a failed check in the suites tree, clicks the check, opens an evidence
- * attachment. Then it reads what is on screen (title, status, failure message, the attachment's
- * content), judges it against summary.json (failed-check-view.ts), and saves a screenshot.
+ * attachment. Then it scrolls to each part in turn (title, status, failure message, the
+ * attachment's content) and reads whether it is on screen, judges that against summary.json
+ * (failed-check-view.ts), and saves a screenshot of it all, or two when it does not fit in one
+ * window (screenshots.ts: the top of the result, and the opened evidence).
  *
  * The browser cannot reach the network (chromium.ts); every request the page made is recorded,
  * and one that tried to leave the machine is a problem too: the report must work offline.
@@ -21,10 +23,19 @@ import { CdpConnection } from './cdp.ts';
 import { launchChromium } from './chromium.ts';
 import { expectedView, judgeView, type ExpectedView, type SeenView } from './failed-check-view.ts';
 import { BrowserPage, isLocalUrl } from './page.ts';
+import {
+  evidenceScreenshotPath,
+  screenshotPlan,
+  type Screenshot,
+  type ViewPart,
+} from './screenshots.ts';
 
-/** The window: wide enough for the tree and the result side by side. */
+/** The window: wide enough for the tree and the result side by side; what is judged is seen in it. */
 const window = { width: 1600, height: 1000 };
-/** The tallest window the screenshot may need (a long failure message above the evidence). */
+/**
+ * The tallest window a screenshot is taken in (one showing the check from its title to the opened
+ * evidence); a longer result is pictured in two screenshots.
+ */
 const maxHeight = 4000;
 
 /** Options of {@link checkReportInBrowser}. */
@@ -33,7 +44,10 @@ export interface ReportInBrowserOptions {
   readonly reportDir: string;
   /** The failed check to look at (id or title); default: the first failed check with evidence. */
   readonly check?: string;
-  /** Where to save the screenshot (default `<reportDir>/report-in-browser.png`). */
+  /**
+   * Where to save the screenshot (default `<reportDir>/report-in-browser.png`); a second one, of
+   * the evidence when the result is too long for one window, goes beside it as `…-evidence.png`.
+   */
   readonly screenshot?: string;
   readonly log: (line: string) => void;
   /** Where to register the browser's stop, for interrupted runs. */
@@ -48,8 +62,8 @@ export interface ReportInBrowserResult {
   readonly seen: SeenView | undefined;
   /** What is wrong, one sentence each; empty when the check passed. */
   readonly problems: readonly string[];
-  /** The screenshot written, if any. */
-  readonly screenshot: string | undefined;
+  /** The screenshots written (none, one, or the top and the evidence), with what each shows. */
+  readonly screenshots: readonly Screenshot[];
   /** The address opened. */
   readonly url: string;
   readonly durationMs: number;
@@ -62,8 +76,9 @@ export function screenshotPath(reportDir: string): string {
 
 /**
  * Opens the report of `reportDir` in headless Chromium and checks that a failed check shows its
- * title, status, failure message and evidence on screen; saves a screenshot (also when a problem
- * was found, once the page is open). Problems in the report are returned, not thrown.
+ * title, status, failure message and evidence on screen, each once scrolled to; saves the
+ * screenshots (also when a problem was found, once the page is open). Problems in the report are
+ * returned, not thrown.
  * @throws {SetupError} when the directory holds no report, or no Chromium is installed.
  * @throws {NothingToLookForError} when summary.json has no failed check (with evidence) to look for.
  */
@@ -85,7 +100,9 @@ export async function checkReportInBrowser(
   const expected = expectedView(summary, options.check);
   const url = `${pathToFileURL(single).href}#suites`;
   const screenshot = options.screenshot ?? screenshotPath(options.reportDir);
-  rmSync(screenshot, { force: true }); // never leave an older run's picture behind
+  // never leave an older run's pictures behind
+  for (const file of [screenshot, evidenceScreenshotPath(screenshot)])
+    rmSync(file, { force: true });
   options.log(`report in browser: ${url}, looking for failed check ${expected.checkId}`);
 
   const chromium = await launchChromium({
@@ -96,7 +113,7 @@ export async function checkReportInBrowser(
   let connection: CdpConnection | undefined;
   const problems: string[] = [];
   let seen: SeenView | undefined;
-  let saved: string | undefined;
+  const saved: Screenshot[] = [];
   try {
     connection = await CdpConnection.connect(chromium.webSocketUrl);
     const page = await BrowserPage.open(connection, window);
@@ -107,8 +124,7 @@ export async function checkReportInBrowser(
       problems.push(`could not look at the check in the report: ${messageOf(error)}`);
     }
     try {
-      await page.screenshot(screenshot);
-      saved = screenshot;
+      await takeScreenshots(page, expected.evidence.title, screenshot, saved);
     } catch (error) {
       problems.push(`no screenshot: ${messageOf(error)}`);
     }
@@ -127,16 +143,15 @@ export async function checkReportInBrowser(
     expected,
     seen,
     problems,
-    screenshot: saved,
+    screenshots: saved,
     url,
     durationMs: Math.round(performance.now() - started),
   };
 }
 
 /**
- * The clicks: suite, check, attachment; the window made tall enough to show the result from its
- * title down to the opened attachment. Returns what is on screen, or undefined (with a problem
- * pushed) when the check is not in the tree.
+ * The clicks: suite, check, attachment; then each part scrolled into view and read. Returns what
+ * is on screen, or undefined (with a problem pushed) when the check is not in the tree.
  */
 async function lookAtFailedCheck(
   page: BrowserPage,
@@ -170,10 +185,38 @@ async function lookAtFailedCheck(
   await page.waitFor(`the result of "${title}" to be shown`, ui.resultShown(title));
   if (await page.evaluate<boolean>(ui.openAttachment(attachment))) {
     await page.waitFor(`the attachment "${attachment}" to open`, ui.attachmentText(attachment));
-    const needed = await page.evaluate<number | null>(ui.heightToShow(attachment));
-    const height = Math.min(maxHeight, Math.max(window.height, needed ?? window.height));
-    await page.resize({ width: window.width, height });
-    await page.evaluate(ui.revealAttachment(attachment));
   }
   return page.evaluate<SeenView>(ui.seenView(attachment));
+}
+
+/**
+ * Saves the screenshots of the page as it is after the clicks (see screenshotPlan): the result
+ * from its top, in a window tall enough for all of it down to the opened attachment `attachment`
+ * when that fits, else that and a second one with the attachment scrolled to the top. Each is
+ * pushed onto `saved` once written, with the parts in view in it.
+ */
+async function takeScreenshots(
+  page: BrowserPage,
+  attachment: string,
+  path: string,
+  saved: Screenshot[],
+): Promise<void> {
+  const toShowAll = await page.evaluate<number | null>(ui.heightToShow(attachment));
+  const evidence = await page.evaluate<number | null>(ui.evidenceHeight(attachment));
+  const steps = screenshotPlan({
+    path,
+    windowHeight: window.height,
+    maxHeight,
+    toShowAll,
+    evidence,
+  });
+  for (const step of steps) {
+    await page.resize({ width: window.width, height: step.height });
+    await page.evaluate(
+      step.view === 'top' ? ui.scrollResultToTop() : ui.revealAttachment(attachment),
+    );
+    const shows = await page.evaluate<ViewPart[]>(ui.partsInView(attachment));
+    await page.screenshot(step.path);
+    saved.push({ path: step.path, shows });
+  }
 }
