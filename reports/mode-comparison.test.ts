@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import {
+  behaviourOf,
   compareModes,
   renderModeComparisonHtml,
   renderModeComparisonMarkdown,
@@ -60,6 +61,25 @@ describe('compareModes', () => {
 
   it('marks rows whose observed values differ', () => {
     expect(table.rows.map((r) => r.differs)).toEqual([true, false]);
+  });
+
+  it('compares behaviour, not detail', () => {
+    const rows = compareModes([
+      {
+        mode: 'iptables',
+        summary: summary([check('s', { observed: 'random: 105/94/101 of 300' })]),
+      },
+      {
+        mode: 'nftables',
+        summary: summary([check('s', { observed: 'random: 98/113/89 of 300' })]),
+      },
+      { mode: 'ipvs', summary: summary([check('t', { observed: 'round robin: 100/100/100' })]) },
+    ]).rows;
+    expect(rows.map((r) => [r.id, r.differs])).toEqual([
+      ['s', false],
+      ['t', false],
+    ]);
+    expect(behaviourOf('NoReply (Packet filtered from 172.18.0.1)')).toBe('NoReply');
   });
 
   it('renders Markdown and escaped HTML', () => {

@@ -21,7 +21,7 @@ export interface ModeComparisonRow {
   readonly title: string;
   /** The cell of each mode, in the order of {@link ModeComparison.modes}. */
   readonly cells: readonly string[];
-  /** True when at least two modes observed different values. */
+  /** True when at least two modes observed different behaviour (see {@link behaviourOf}). */
   readonly differs: boolean;
 }
 
@@ -38,6 +38,15 @@ export function readModeRun(reportDir: string): ModeRun {
   const summary = JSON.parse(readFileSync(file, 'utf8')) as Summary;
   const mode = summary.environment?.kubeProxyMode ?? 'unknown';
   return { mode, summary };
+}
+
+/**
+ * The behaviour an observation names, without its detail: the text before the first ":" or "("
+ * ("NoReply (Packet filtered from …)" → "NoReply", "random: 98/113/89 of 300" → "random"), so that
+ * rows differ by behaviour, not by counts or by who answered.
+ */
+export function behaviourOf(observed: string): string {
+  return (observed.split(/[:(]/)[0] ?? observed).trim();
 }
 
 function cellOf(check: CheckSummary | undefined): string {
@@ -66,7 +75,12 @@ export function compareModes(runs: readonly ModeRun[]): ModeComparison {
   }
   const rows = ids.map((id) => {
     const checks = runs.map((r) => r.summary.checks.find((c) => c.id === id));
-    const observed = new Set(checks.map((c) => c?.observed).filter((o) => o !== undefined));
+    const observed = new Set(
+      checks
+        .map((c) => c?.observed)
+        .filter((o) => o !== undefined)
+        .map(behaviourOf),
+    );
     return {
       id,
       title: titles.get(id) ?? id,
