@@ -1,7 +1,7 @@
 // kube-proxy: the mode it runs in on every node, the rules it programs per mode (iptables,
 // nftables, IPVS) and how they follow scaling, and the traffic behaviour that differs by mode.
 import { registerArea } from '../framework/area.ts';
-import pingOnlyInIpvs from './checks/a-cluster-ip-answers-ping-only-in-ipvs-mode.ts';
+import noPingAnswer from './checks/a-cluster-ip-does-not-answer-ping.ts';
 import unexposedPort from './checks/a-cluster-ip-port-the-service-does-not-expose-is-not-forwarded.ts';
 import noEndpointsRefused from './checks/a-service-without-endpoints-refuses-connections.ts';
 import everyNodeReportsMode from './checks/every-node-reports-the-configured-mode.ts';
@@ -13,7 +13,7 @@ import { setUpKubeProxy } from './fixtures.ts';
 
 await registerArea('kube-proxy', setUpKubeProxy, [
   everyNodeReportsMode,
-  pingOnlyInIpvs,
+  noPingAnswer,
   unexposedPort,
   noEndpointsRefused,
   iptablesRules,

@@ -13,6 +13,7 @@ import { classifyCurl, ConnectOutcome } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import type { KubeProxyFixtures } from '../fixtures.ts';
+import { expectServiceProgrammed } from '../service-programmed.ts';
 import { currentProxyMode, isProxyMode, skipUnlessMode, type ProxyMode } from '../modes.ts';
 import { answeredBy } from '../traffic.ts';
 
@@ -38,6 +39,7 @@ export default defineCheck<KubeProxyFixtures>({
     const mode = await currentProxyMode(ctx);
     if (!isProxyMode(mode)) throw new Error(`kube-proxy mode ${mode} has no expectation here`);
     const expected = expectedUnexposedPortByMode[mode];
+    await expectServiceProgrammed(ctx, f, evidence);
     const clusterIP = f.backends.service.spec?.clusterIP ?? '';
     const host = clusterIP.includes(':') ? `[${clusterIP}]` : clusterIP;
     const route = `client → ${clusterIP}:${unexposedPort} (ClusterIP of ${ctx.namespace}/backends, which exposes only port 80)`;

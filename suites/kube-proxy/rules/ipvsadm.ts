@@ -1,7 +1,8 @@
 /**
  * Reads kube-proxy's IPVS mode: `ipvsadm -Ln` (one virtual server per ClusterIP:port with its
  * scheduler, one "->" real server line per endpoint) and `ip -o addr show dev kube-ipvs0` (the
- * dummy interface every ClusterIP is bound to, which is why a ClusterIP answers ping in this mode).
+ * dummy interface every ClusterIP is bound to; kube-proxy's KUBE-IPVS-FILTER chain still rejects
+ * traffic to those addresses that matches no Service port, ping included).
  */
 import { endpointRows, type ComparisonRow } from '../../framework/comparison.ts';
 
