@@ -5,7 +5,7 @@
  */
 import { checkDocker } from '../helpers/docker.ts';
 import { runHostChecked } from '../helpers/shell.ts';
-import { timeout } from '../helpers/timeouts.ts';
+import { timeout, type TimeoutName } from '../helpers/timeouts.ts';
 import { clusterScript } from './paths.ts';
 
 /** Reads `KEY=value` from a script's stdout. */
@@ -115,4 +115,62 @@ export async function buildLocalImages(
     .map((l) => l.split(' ')[2] ?? '')
     .filter((t) => t !== '');
   return { nodeImage, fixtureImages };
+}
+
+/** What {@link kindCreate} creates, and where. */
+export interface KindCreateOptions {
+  /** The kind binary of the offline toolchain. */
+  readonly kind: string;
+  readonly name: string;
+  /** The kind config file of the profile. */
+  readonly config: string;
+  readonly nodeImage: string;
+  /** Where kind writes the cluster's kubeconfig (never the user's ~/.kube/config). */
+  readonly kubeconfig: string;
+  /** The step's name in the log and the timings: "kind create cluster knc-iptables (…)". */
+  readonly what: string;
+  readonly deadline: TimeoutName;
+  /** Extra environment (DOCKER_HOST of the IPVS lane's guest). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs `kind create cluster` as a timed step, without kind's own wait: the caller waits for the
+ * nodes and CoreDNS with its own deadlines.
+ */
+export async function kindCreate(
+  o: KindCreateOptions,
+  log: (line: string) => void,
+  timings?: Map<string, number>,
+): Promise<void> {
+  await step(
+    o.what,
+    log,
+    async () => {
+      await runHostChecked(
+        [
+          o.kind,
+          'create',
+          'cluster',
+          '--name',
+          o.name,
+          '--config',
+          o.config,
+          '--image',
+          o.nodeImage,
+          '--kubeconfig',
+          o.kubeconfig,
+          '--wait',
+          '0s',
+        ],
+        {
+          timeoutMs: timeout(o.deadline),
+          passStderr: true,
+          ...(o.env === undefined ? {} : { env: o.env }),
+        },
+      );
+      return '';
+    },
+    timings,
+  );
 }

@@ -26,6 +26,7 @@ import { hasImage, imageTags, removeTags, restoreImages, saveImages } from './im
 import {
   buildLocalImages,
   ensureToolchain,
+  kindCreate,
   outputValue,
   prepareHost,
   step,
@@ -259,30 +260,17 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   };
   writeState(state);
   const createStart = performance.now();
-  await step(
-    `kind create cluster ${name} (profile ${profile})`,
-    log,
-    async () => {
-      await runHostChecked(
-        [
-          kind,
-          'create',
-          'cluster',
-          '--name',
-          name,
-          '--config',
-          profileConfig(profile),
-          '--image',
-          nodeImage,
-          '--kubeconfig',
-          kubeconfig,
-          '--wait',
-          '0s',
-        ],
-        { timeoutMs: timeout('kindCreate'), passStderr: true },
-      );
-      return '';
+  await kindCreate(
+    {
+      kind,
+      name,
+      config: profileConfig(profile),
+      nodeImage,
+      kubeconfig,
+      what: `kind create cluster ${name} (profile ${profile})`,
+      deadline: 'kindCreate',
     },
+    log,
     timings,
   );
   if (offline) {

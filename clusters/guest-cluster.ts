@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runHostChecked } from '../helpers/shell.ts';
 import { timeout } from '../helpers/timeouts.ts';
-import { buildLocalImages, outputValue, step } from './build-steps.ts';
+import { buildLocalImages, kindCreate, outputValue, step } from './build-steps.ts';
 import {
   kubeconfigFile,
   writeState,
@@ -64,8 +64,9 @@ export async function stopGuest(guest: GuestRecord, log: (line: string) => void)
 }
 
 /**
- * Builds (or reuses) the guest, loads the node and fixture images into its disk, boots a
- * throwaway copy of it and creates a one-node kind cluster in IPVS mode inside; returns the record.
+ * Builds (or reuses) the guest and a node image that already holds the fixture images, loads that
+ * image and the fixture images into the guest's disk, boots a throwaway copy of it and creates a one-node kind cluster in
+ * IPVS mode inside (no `kind load` under emulation); returns the record.
  */
 export async function guestClusterUp(options: GuestClusterUpOptions): Promise<ClusterState> {
   const { name, toolchain, kind, log, timings } = options;
@@ -83,8 +84,23 @@ export async function guestClusterUp(options: GuestClusterUpOptions): Promise<Cl
     },
     timings,
   );
+  const nodeImage = await step(
+    'node image with the fixture images in its containerd (for the guest)',
+    log,
+    async () => {
+      const script = clusterScript('guest/node-with-fixtures.sh');
+      const r = await runHostChecked(['bash', script, images.nodeImage, ...images.fixtureImages], {
+        timeoutMs: timeout('nodeImageBuild'),
+        passStderr: true,
+      });
+      return outputValue(r.stdout, 'NODE_IMAGE', script);
+    },
+    timings,
+  );
+  // The fixture images go into the guest's own Docker too: the suites start their hosts outside
+  // the cluster (testcontainers) there, on the guest's kind network.
   await step(
-    'guest disk: node and fixture images',
+    'guest disk: node image and fixture images',
     log,
     async () => {
       await runHostChecked(
@@ -93,10 +109,13 @@ export async function guestClusterUp(options: GuestClusterUpOptions): Promise<Cl
           clusterScript('guest/vm.sh'),
           'provision',
           guestDir,
-          images.nodeImage,
+          nodeImage,
           ...images.fixtureImages,
         ],
-        { timeoutMs: timeout('guestProvision'), passStderr: true },
+        {
+          timeoutMs: timeout('guestProvision'),
+          passStderr: true,
+        },
       );
       return '';
     },
@@ -128,18 +147,17 @@ export async function guestClusterUp(options: GuestClusterUpOptions): Promise<Cl
     profile: 'ipvs',
     kubeconfig,
     context: `kind-${name}`,
-    nodeImage: images.nodeImage,
+    nodeImage,
     offline: true,
     kind,
     createdTags,
-    cachedTags: [images.nodeImage, ...images.fixtureImages],
+    cachedTags: [images.nodeImage, ...images.fixtureImages, nodeImage],
     createdNetwork: false,
     createdAt: new Date().toISOString(),
     guest,
   };
   // From here on `cluster down` (or the run's cleanup) can stop the VM through this record.
   writeState(state);
-  const env = { DOCKER_HOST: guest.dockerHost };
   await runHostChecked([
     'bash',
     clusterScript('guest/vm.sh'),
@@ -148,48 +166,23 @@ export async function guestClusterUp(options: GuestClusterUpOptions): Promise<Cl
     clusterScript('guest/kubeadm-patches'),
     '/etc/knc/kubeadm-patches',
   ]);
-  await step(
-    `kind create cluster ${name} in the guest (profile ipvs, one node)`,
-    log,
-    async () => {
-      await runHostChecked(
-        [
-          kind,
-          'create',
-          'cluster',
-          '--name',
-          name,
-          '--config',
-          guestProfileConfig(),
-          '--image',
-          images.nodeImage,
-          '--kubeconfig',
-          kubeconfig,
-          '--wait',
-          '0s',
-        ],
-        { timeoutMs: timeout('guestKindCreate'), passStderr: true, env },
-      );
-      writeFileSync(
-        kubeconfig,
-        pointKubeconfigAtHostPort(readFileSync(kubeconfig, 'utf8'), guest.apiPort),
-      );
-      return '';
+  await kindCreate(
+    {
+      kind,
+      name,
+      config: guestProfileConfig(),
+      nodeImage,
+      kubeconfig,
+      what: `kind create cluster ${name} in the guest (profile ipvs, one node)`,
+      deadline: 'guestKindCreate',
+      env: { DOCKER_HOST: guest.dockerHost },
     },
+    log,
     timings,
   );
-  await step(
-    'loading fixture images into the guest node',
-    log,
-    async () => {
-      await runHostChecked(['bash', clusterScript('fixtures/load.sh'), kind, name], {
-        timeoutMs: timeout('guestImageLoad'),
-        passStderr: true,
-        env,
-      });
-      return '';
-    },
-    timings,
+  writeFileSync(
+    kubeconfig,
+    pointKubeconfigAtHostPort(readFileSync(kubeconfig, 'utf8'), guest.apiPort),
   );
   return state;
 }

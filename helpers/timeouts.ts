@@ -71,14 +71,12 @@ export const baseTimeouts = {
   reportRender: 60_000,
   /** The IPVS lane's guest: debootstrap of Debian with its stock kernel and Docker, cold. */
   guestImageBuild: 20 * 60_000,
-  /** Loading the node and fixture images into the guest's disk under emulation, cold (~12 min seen). */
+  /** Loading the node image (with the fixtures) into the guest's disk under emulation, cold (~12 min seen). */
   guestProvision: 40 * 60_000,
   /** Booting the guest under emulation until its Docker engine answers (1–3.5 min seen). */
   guestBoot: 10 * 60_000,
   /** `kind create cluster` inside the guest, control plane started under emulation. */
   guestKindCreate: 30 * 60_000,
-  /** Loading the fixture images into the guest's node (`kind load`, under emulation). */
-  guestImageLoad: 20 * 60_000,
 } as const;
 
 /** The name of a deadline in {@link baseTimeouts}. */
@@ -93,6 +91,15 @@ export function timeoutScale(env: NodeJS.ProcessEnv = process.env): number {
     throw new Error(`KNC_TIMEOUT_SCALE must be a positive number, got "${raw}"`);
   }
   return value;
+}
+
+/**
+ * A probe's own time limit (curl --connect-timeout/--max-time, a readiness probe's timeout) in whole
+ * seconds, multiplied by the scale factor: on a slow cluster (the IPVS lane's emulated guest) a
+ * healthy backend answers slowly, and a fixed 2 s limit would count it as a failure.
+ */
+export function probeSeconds(base: number, scale = timeoutScale()): number {
+  return Math.max(1, Math.ceil(base * scale));
 }
 
 /** The deadline `name` in milliseconds, multiplied by the scale factor. */

@@ -6,14 +6,16 @@
 //    then its removal (timed too);
 //  - with --suites AREA,... (default for the ipvs profile: kube-proxy,clusterip), the wall time of
 //    `netconform run` of those areas on the new cluster, before it is removed.
+// Ctrl-C (or a failure) removes the cluster it created, the IPVS lane's guest VM included.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { clusterDown, clusterUp } from '../clusters/cluster.ts';
+import { clusterUp } from '../clusters/cluster.ts';
 import { clusterScript } from '../clusters/paths.ts';
 import { profileNames, type ProfileName } from '../clusters/profiles.ts';
+import { CleanupStack, cleanupOnSignals } from '../helpers/cleanup.ts';
 import { runHostChecked } from '../helpers/shell.ts';
 import { timeout } from '../helpers/timeouts.ts';
 
@@ -53,38 +55,47 @@ if (values.cold) {
 
 const timings = new Map<string, number>();
 const name = `knc-bench-${profile}-${process.pid}`;
-const upStart = performance.now();
-const state = await clusterUp({ profile, name, log, timings });
-figures.push(['cluster up in all (warm caches)', performance.now() - upStart]);
-for (const [phase, ms] of timings) figures.push([phase, ms]);
-const suites = values.suites ?? (profile === 'ipvs' ? 'kube-proxy,clusterip' : undefined);
-if (suites !== undefined) {
-  const reportDir = mkdtempSync(join(tmpdir(), 'knc-bench-suites-'));
-  const runStart = performance.now();
-  const run = spawnSync(
-    join(import.meta.dirname, '..', 'bin', 'netconform'),
-    ['run', '--kubeconfig', state.kubeconfig, '--suites', suites, '--report-dir', reportDir],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...process.env,
-        ...(state.guest === undefined
-          ? {}
-          : {
-              DOCKER_HOST: state.guest.dockerHost,
-              KNC_TIMEOUT_SCALE: process.env.KNC_TIMEOUT_SCALE ?? String(state.guest.timeoutScale),
-            }),
+// clusterUp registers the removal of what it creates here; Ctrl-C runs it (`netconform run`, a
+// child in the same process group, gets the signal too and removes its own objects first).
+const cleanup = new CleanupStack({ log });
+const removeHandlers = cleanupOnSignals(cleanup, log);
+try {
+  const upStart = performance.now();
+  const state = await clusterUp({ profile, name, log, timings, cleanup });
+  figures.push(['cluster up in all (warm caches)', performance.now() - upStart]);
+  for (const [phase, ms] of timings) figures.push([phase, ms]);
+  const suites = values.suites ?? (profile === 'ipvs' ? 'kube-proxy,clusterip' : undefined);
+  if (suites !== undefined) {
+    const reportDir = mkdtempSync(join(tmpdir(), 'knc-bench-suites-'));
+    const runStart = performance.now();
+    const run = spawnSync(
+      join(import.meta.dirname, '..', 'bin', 'netconform'),
+      ['run', '--kubeconfig', state.kubeconfig, '--suites', suites, '--report-dir', reportDir],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: {
+          ...process.env,
+          ...(state.guest === undefined
+            ? {}
+            : {
+                DOCKER_HOST: state.guest.dockerHost,
+                KNC_TIMEOUT_SCALE:
+                  process.env.KNC_TIMEOUT_SCALE ?? String(state.guest.timeoutScale),
+              }),
+        },
       },
-    },
-  );
-  figures.push([
-    `suites ${suites} (exit ${String(run.status)}, reports in ${reportDir})`,
-    performance.now() - runStart,
-  ]);
+    );
+    figures.push([
+      `suites ${suites} (exit ${String(run.status)}, reports in ${reportDir})`,
+      performance.now() - runStart,
+    ]);
+  }
+} finally {
+  const downStart = performance.now();
+  await cleanup.runAll();
+  figures.push(['cluster down', performance.now() - downStart]);
+  removeHandlers();
 }
-const downStart = performance.now();
-await clusterDown(name, log);
-figures.push(['cluster down', performance.now() - downStart]);
 
 const width = Math.max(...figures.map(([label]) => label.length));
 console.log(`bench:cluster (profile ${profile})`);

@@ -48,6 +48,17 @@ function totals(file: string): JestTotals | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as JestTotals;
 }
 
+// Ctrl-C reaches the running step's processes too (they clean up after themselves); this script
+// then skips the remaining steps, but still removes a cluster it made. The steps run with
+// spawnSync, which holds the event loop: the handlers below run only once the script ends, so a
+// step that ended by a signal (or with the shell's 130/143) marks the interruption itself.
+const signals = { interrupted: false };
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signals.interrupted = true;
+  });
+}
+
 /** Runs one step; `resultsFile` is its jest --json output, undefined for a step without tests. */
 function step(
   name: string,
@@ -62,21 +73,13 @@ function step(
     cwd: root,
     env: { ...process.env, ...env },
   });
+  if (r.signal !== null || r.status === 130 || r.status === 143) signals.interrupted = true;
   return {
     name,
     code: r.status ?? 1,
     totals: resultsFile === undefined ? undefined : totals(resultsFile),
     hasTests: resultsFile !== undefined,
   };
-}
-
-// Ctrl-C reaches the running step's processes too (they clean up after themselves); this script
-// then skips the remaining steps, but still removes a cluster it made.
-const signals = { interrupted: false };
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    signals.interrupted = true;
-  });
 }
 
 const node = join(root, 'scripts', 'node24');

@@ -12,8 +12,9 @@
 #                                           guest's Docker engine answers
 #   vm.sh stop <vm-dir>                     stop that VM and remove <vm-dir>
 #   vm.sh provision <guest-dir> <image>...  load host images the guest lacks into the guest's own
-#                                           disk (booted read-write), then power it off cleanly;
-#                                           a stamp of the image ids makes this a no-op when warm
+#                                           disk (booted read-write), remove the images it no
+#                                           longer needs, then power it off cleanly; a stamp of
+#                                           the image ids makes this a no-op when warm
 #   vm.sh stage <docker-host> <src-dir> <guest-path>
 #                                           copy a host directory into the guest's filesystem
 # Environment: KNC_GUEST_MEMORY (MiB, default 6144), KNC_GUEST_CPUS (default 2),
@@ -154,10 +155,19 @@ provision)
     docker save "${missing[@]}" | DOCKER_HOST=$DOCKER_HOST docker load >/dev/null
     log "loaded in $((SECONDS - t0)) s"
   fi
-  # The disk is the base of every lane cluster: no container or network may be left on it.
+  # The disk is the base of every lane cluster: no container or network may be left on it, and
+  # no image of an earlier provision (a node image that has since been rebuilt).
   containers=$(DOCKER_HOST=$DOCKER_HOST docker ps -aq)
   [[ -z $containers ]] || DOCKER_HOST=$DOCKER_HOST docker rm -f -v $containers >/dev/null
   DOCKER_HOST=$DOCKER_HOST docker network prune -f >/dev/null
+  stale=$(DOCKER_HOST=$DOCKER_HOST docker image ls --filter dangling=false --format '{{.Repository}}:{{.Tag}}' |
+    grep -vxF -f <(printf '%s\n' "${images[@]}") || true)
+  if [[ -n $stale ]]; then
+    log "removing image(s) no longer wanted: $(tr '\n' ' ' <<<"$stale")"
+    # shellcheck disable=SC2086
+    DOCKER_HOST=$DOCKER_HOST docker rmi $stale >/dev/null
+    DOCKER_HOST=$DOCKER_HOST docker image prune -f >/dev/null
+  fi
   poweroff_clean "$DOCKER_HOST" "$vmdir"
   echo "$stamp" >"$guest/provisioned"
   log "guest disk provisioned ($stamp)"

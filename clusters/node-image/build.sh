@@ -49,6 +49,8 @@ KUBE_VERSION="${KUBERNETES_VERSION:-${KUBE_VERSION:-v1.34.4}}"
 DEBIAN_SUITE="${KNC_DEBIAN_SUITE:-bookworm}"
 # shellcheck source=../lib/debian-mirror.sh
 source "$REPO/clusters/lib/debian-mirror.sh"
+# shellcheck source=../lib/node-containerd.sh
+source "$REPO/clusters/lib/node-containerd.sh"
 IMAGE_PREFIX="kube-netconform"
 CNI_NAME="${CNI:-kindnetd}"
 FORCE=0
@@ -315,7 +317,7 @@ stage_node() {
   kubelet="$(find_bin kubelet)"; kubectl="$(find_bin kubectl)"; crictl="$(find_bin crictl optional)"
   key="$( { echo "$KUBE_VERSION $BASE_KEY $SANDBOX_IMAGE $CNI_NAME $CNI_IMAGE"; echo "$COMPONENT_KEYS";
             for b in "$KUBEADM" "$kubelet" "$kubectl" ${crictl:+"$crictl"} ${CNI_PLUGIN:+"$CNI_PLUGIN"}; do echo "$(basename "$b") $(file_sha "$b")"; done;
-            cat "$HERE/manifests/"*.yaml "$0"; } | key_of)"
+            cat "$HERE/manifests/"*.yaml "$0" "$REPO/clusters/lib/node-containerd.sh"; } | key_of)"
   NODE_IMAGE="$IMAGE_PREFIX/node:$KUBE_VERSION-$key"
   if [[ "$(image_key "$NODE_IMAGE")" == "$key" && $FORCE == 0 ]]; then
     log "node image $NODE_IMAGE: cached"
@@ -332,38 +334,15 @@ stage_node() {
   # Debian's CNI plugins live in /usr/lib/cni (/opt/cni/bin links there)
   [[ -n "$CNI_PLUGIN" ]] && docker cp "$CNI_PLUGIN" "$cid:/usr/lib/cni/$(basename "$CNI_PLUGIN")"
   docker exec "$cid" sed -i "s#@SANDBOX_IMAGE@#$SANDBOX_IMAGE#" /etc/containerd/config.toml
-  docker exec "$cid" sh -c 'mkdir -p /var/log && (containerd >/var/log/knc-build-containerd.log 2>&1 &)'
-  for _ in $(seq 1 60); do docker exec "$cid" ctr version >/dev/null 2>&1 && break; sleep 0.5; done
-  docker exec "$cid" ctr version >/dev/null 2>&1 || { docker exec "$cid" cat /var/log/knc-build-containerd.log >&2; die "containerd did not start in the build container"; }
+  node_containerd_start "$cid"
   log "importing ${#NODE_IMAGES[@]} images into the node's containerd"
-  docker save "${NODE_IMAGES[@]}" \
-    | docker exec -i "$cid" ctr -n k8s.io images import --all-platforms --no-unpack --digests - >/dev/null
-  local have missing=()
-  have="$(docker exec "$cid" ctr -n k8s.io images ls -q)"
-  for b in "${NODE_IMAGES[@]}"; do
-    # ctr lists the name as given, or with the default registry prefixed
-    awk -v b="$b" '$0 == b || substr($0, length($0) - length(b)) == "/" b {f=1} END {exit !f}' <<<"$have" \
-      || missing+=("$b")
-  done
-  (( ${#missing[@]} == 0 )) || { echo "$have" >&2; die "not imported: ${missing[*]}"; }
+  node_containerd_import "$cid" "${NODE_IMAGES[@]}"
   echo "$KUBE_VERSION" | docker exec -i "$cid" sh -c 'cat >/kind/version'
   sed -e "s#@KINDNETD_IMAGE@#$CNI_IMAGE#" -e "s#@FLANNEL_IMAGE@#$CNI_IMAGE#" "$HERE/manifests/$CNI_NAME.yaml" \
     | docker exec -i "$cid" sh -c 'mkdir -p /kind/manifests && cat >/kind/manifests/default-cni.yaml'
   docker exec -i "$cid" sh -c 'cat >/kind/manifests/default-storage.yaml' <"$HERE/manifests/default-storage.yaml"
   printf '%s\n' "${NODE_IMAGES[@]}" | docker exec -i "$cid" sh -c 'cat >/kind/images'
-  # `sleep` is PID 1 of the build container and reaps nothing: an exited
-  # containerd stays a zombie, so wait for "gone or Z", not for "gone".
-  docker exec "$cid" sh -c 'pkill -x containerd
-    for i in $(seq 1 100); do
-      alive=0
-      for p in $(pgrep -x containerd); do
-        [ "$(cut -d" " -f3 /proc/$p/stat 2>/dev/null)" = Z ] || alive=1
-      done
-      [ $alive = 0 ] && exit 0
-      sleep 0.2
-    done
-    exit 1' || die "containerd did not stop"
-  docker exec "$cid" rm -f /var/log/knc-build-containerd.log
+  node_containerd_stop "$cid"
   docker commit \
     -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'CMD []' \
     -c "LABEL knc.key=$key" -c "LABEL knc.kubernetes-version=$KUBE_VERSION" -c "LABEL knc.role=node-image" \

@@ -15,6 +15,7 @@
 import type { V1Deployment, V1Node, V1Pod, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
 import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
+import { httpReadinessProbe } from '../framework/readiness-probe.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
   colorContainer,
@@ -95,7 +96,7 @@ export function namedNginxPodSpec(ctx: SuiteContext, probePath = readyPath): V1P
         imagePullPolicy: 'IfNotPresent',
         ports: [{ containerPort: 80, name: 'http' }],
         volumeMounts: [{ name: 'html', mountPath: '/usr/share/nginx/html' }],
-        readinessProbe: { httpGet: { path: probePath, port: 'http' }, periodSeconds: 2 },
+        readinessProbe: httpReadinessProbe(probePath, 'http'),
       },
     ],
     volumes: [{ name: 'html', emptyDir: {} }],

@@ -7,7 +7,7 @@
  */
 import { classifyCurl, ConnectOutcome } from '../../helpers/outcomes.ts';
 import type { ProbeResult } from '../../helpers/probe-result.ts';
-import { timeout } from '../../helpers/timeouts.ts';
+import { probeSeconds, timeout } from '../../helpers/timeouts.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 
 /** How the loop runs. */
@@ -20,7 +20,7 @@ export interface LoopOptions {
   readonly durationMs?: number;
   /** Pause between requests in seconds (default 0: back to back). */
   readonly paceSeconds?: number;
-  /** curl --connect-timeout and --max-time, in seconds (defaults 1 and 2). */
+  /** curl --connect-timeout and --max-time, in seconds (defaults 1 and 2; both scaled by probeSeconds). */
   readonly connectTimeoutSeconds?: number;
   readonly maxTimeSeconds?: number;
   /** A file in the client pod where the loop writes how many requests it has sent so far. */
@@ -88,8 +88,8 @@ export function loopCommand(options: LoopOptions): string[] {
     String(options.rounds ?? 1),
     String(options.durationMs ?? 0),
     String(options.paceSeconds ?? 0),
-    String(options.connectTimeoutSeconds ?? 1),
-    String(options.maxTimeSeconds ?? 2),
+    String(probeSeconds(options.connectTimeoutSeconds ?? 1)),
+    String(probeSeconds(options.maxTimeSeconds ?? 2)),
     options.progressFile ?? '',
     options.timestamps === true || options.durationMs !== undefined ? '1' : '0',
     ...options.urls,
@@ -129,7 +129,7 @@ export async function runLoop(
   clientPod: string,
   options: LoopOptions,
 ): Promise<LoopResult> {
-  const perRequest = (options.maxTimeSeconds ?? 2) + (options.paceSeconds ?? 0);
+  const perRequest = probeSeconds(options.maxTimeSeconds ?? 2) + (options.paceSeconds ?? 0);
   const worstCase =
     options.durationMs !== undefined
       ? options.durationMs + perRequest * 1000

@@ -11,6 +11,7 @@
  */
 import type { V1Container, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
+import { httpReadinessProbe } from '../framework/readiness-probe.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
   colorContainer,
@@ -125,7 +126,7 @@ async function startNeverReady(ctx: SuiteContext): Promise<V1Pod> {
   // Serves on :80 like the others, but is probed on :81 where nothing listens.
   const container: V1Container = {
     ...colorContainer(ctx),
-    readinessProbe: { httpGet: { path: '/', port: httpPort + 1 }, periodSeconds: 2 },
+    readinessProbe: httpReadinessProbe('/', httpPort + 1),
   };
   const name = names.neverReady;
   await ctx.core.createNamespacedPod({

@@ -8,9 +8,10 @@
  * without a registry); our own label-based reaper covers what a crashed run leaves.
  */
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { SetupError } from '../../helpers/errors.ts';
 import type { ProbeResult } from '../../helpers/probe-result.ts';
 import { runDockerLabels } from '../../helpers/run-id.ts';
-import { runHostChecked } from '../../helpers/shell.ts';
+import { runHost, runHostChecked } from '../../helpers/shell.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import type { SuiteContext } from './suite-context.ts';
 
@@ -41,7 +42,8 @@ export async function startOutsideHost(
   command?: readonly string[],
 ): Promise<OutsideHost> {
   const network = nodesNetwork();
-  const container = await new GenericContainer(ctx.images.netshoot)
+  const image = ctx.images.netshoot;
+  const container = await new GenericContainer(image)
     .withName(`${ctx.namespace}-${role}`)
     .withNetworkMode(network)
     .withLabels({ ...runDockerLabels(ctx.run), 'kube-netconform/role': role })
@@ -51,7 +53,10 @@ export async function startOutsideHost(
         : [...command],
     )
     .withStartupTimeout(timeout('podReady'))
-    .start();
+    .start()
+    .catch(async (error: unknown) => {
+      throw await missingImageOr(image, error);
+    });
   ctx.cleanup.defer(`container ${container.getName()}`, async () => {
     await runHostChecked(['docker', 'rm', '-f', '-v', container.getId()]);
   });
@@ -75,4 +80,19 @@ export async function startOutsideHost(
       };
     },
   };
+}
+
+/**
+ * The error to report when an outside host did not start: a SetupError naming the fix when its
+ * image is not in the Docker engine that runs it (testcontainers then tried a registry), else the
+ * error itself.
+ */
+async function missingImageOr(image: string, error: unknown): Promise<unknown> {
+  if ((await runHost(['docker', 'image', 'inspect', image])).exitCode === 0) return error;
+  const engine = process.env.DOCKER_HOST ?? 'the local Docker engine';
+  const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new SetupError(
+    `image ${image} is not in ${engine}, which runs the hosts outside the cluster, and could not be pulled (${cause ?? ''})`,
+    'build it with `clusters/fixtures/build.sh` (`cluster up` does; in the IPVS lane `cluster up --profile ipvs` loads it into the guest), or name a reachable image with --image-overrides or --image-mirror',
+  );
 }

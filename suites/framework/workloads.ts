@@ -5,6 +5,7 @@
  */
 import type { V1Container, V1Deployment, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
+import { httpReadinessProbe } from './readiness-probe.ts';
 import type { SuiteContext } from './suite-context.ts';
 
 /** Options of {@link podSpec}. */
@@ -47,7 +48,7 @@ export function colorContainer(ctx: SuiteContext, port = 80, name = 'color'): V1
     imagePullPolicy: 'IfNotPresent',
     env: [{ name: 'LISTEN', value: `:${port}` }],
     ports: [{ containerPort: port, name: 'http' }],
-    readinessProbe: { httpGet: { path: '/', port }, periodSeconds: 2 },
+    readinessProbe: httpReadinessProbe('/', port),
   };
 }
 

@@ -5,10 +5,9 @@
  * mode rather than about a proxy that has not caught up yet (seen in the IPVS lane, where a
  * Service's address reached kube-ipvs0 minutes late under emulation).
  */
-import { classifyCurl, ConnectOutcome } from '../../helpers/outcomes.ts';
-import { poll, PollTimeoutError } from '../../helpers/poll.ts';
-import type { ProbeResult } from '../../helpers/probe-result.ts';
+import { classifyCurl } from '../../helpers/outcomes.ts';
 import { CheckFailure, type Evidence } from '../framework/evidence.ts';
+import { repeatProbe } from '../framework/repeat-probe.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import type { KubeProxyFixtures } from './fixtures.ts';
 import { answeredBy } from './traffic.ts';
@@ -25,39 +24,35 @@ export async function expectServiceProgrammed(
   const clusterIP = f.backends.service.spec?.clusterIP ?? '';
   const host = clusterIP.includes(':') ? `[${clusterIP}]` : clusterIP;
   const route = `control: client → ${clusterIP}:80 (the port the Service exposes)`;
-  let last: ProbeResult | undefined;
-  try {
-    await poll({
-      what: `${ctx.namespace}/backends answering on ${clusterIP}:80`,
-      deadline: 'proxyRulesConverge',
-      intervalMs: 2000,
-      attempt: async () => {
-        last = await ctx.exec(f.client.metadata?.name ?? '', 'netshoot', [
-          'curl',
-          '-sS',
-          '-i',
-          '--max-time',
-          '5',
-          `http://${host}:80/`,
-        ]);
-        const backend = answeredBy(last.stdout);
-        return {
-          done: backend !== undefined,
-          state: undefined,
-          summary: backend === undefined ? classifyCurl(last) : `answered by ${backend}`,
-        };
-      },
-    });
-  } catch (error) {
-    if (last !== undefined) evidence.probe(route, last);
-    if (error instanceof PollTimeoutError) {
-      throw new CheckFailure(
-        `${route}: expected an answer from a backend before probing what the Service does not expose, observed ${last === undefined ? 'no probe' : classifyCurl(last)} until the "proxyRulesConverge" deadline`,
-        evidence,
-      );
-    }
-    throw error;
+  const result = await repeatProbe({
+    evidence,
+    title: route,
+    record: 'last',
+    what: `${ctx.namespace}/backends answering on ${clusterIP}:80`,
+    deadline: 'proxyRulesConverge',
+    intervalMs: 2000,
+    round: async () => {
+      const probe = await ctx.exec(f.client.metadata?.name ?? '', 'netshoot', [
+        'curl',
+        '-sS',
+        '-i',
+        '--max-time',
+        '5',
+        `http://${host}:80/`,
+      ]);
+      const backend = answeredBy(probe.stdout);
+      return {
+        probe,
+        done: backend !== undefined,
+        state: undefined,
+        observed: backend === undefined ? classifyCurl(probe) : `answered by ${backend}`,
+      };
+    },
+  });
+  if (result.timedOut) {
+    throw new CheckFailure(
+      `${route}: expected an answer from a backend before probing what the Service does not expose, observed ${result.last === undefined ? 'no probe' : classifyCurl(result.last.probe)} until the "proxyRulesConverge" deadline`,
+      evidence,
+    );
   }
-  if (last !== undefined && classifyCurl(last) === ConnectOutcome.Reached)
-    evidence.probe(route, last);
 }

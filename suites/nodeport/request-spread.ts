@@ -6,9 +6,10 @@
  * their expected tables.
  */
 import { classifyCurl, ConnectOutcome } from '../../helpers/outcomes.ts';
-import { poll, PollTimeoutError } from '../../helpers/poll.ts';
 import type { ProbeResult } from '../../helpers/probe-result.ts';
+import { probeSeconds } from '../../helpers/timeouts.ts';
 import { CheckFailure, type Evidence } from '../framework/evidence.ts';
+import { repeatProbe } from '../framework/repeat-probe.ts';
 
 /** One destination of a spread: a label for tables (a node name) and the URL to request. */
 export interface SpreadTarget {
@@ -22,9 +23,9 @@ export interface SpreadOptions {
   readonly requests: number;
   /** Stop a target after this many failures in a row from its first request (0: never). */
   readonly abandonAfter?: number;
-  /** curl --connect-timeout in seconds (default 1). */
+  /** curl --connect-timeout in seconds (default 1; scaled by probeSeconds). */
   readonly connectTimeoutS?: number;
-  /** curl --max-time in seconds (default 3). */
+  /** curl --max-time in seconds (default 3; scaled by probeSeconds). */
   readonly maxTimeS?: number;
 }
 
@@ -80,8 +81,8 @@ export function spreadCommand(targets: readonly SpreadTarget[], options: SpreadO
     script,
     'spread',
     String(options.requests),
-    String(options.connectTimeoutS ?? 1),
-    String(options.maxTimeS ?? 3),
+    String(probeSeconds(options.connectTimeoutS ?? 1)),
+    String(probeSeconds(options.maxTimeS ?? 3)),
     String(options.abandonAfter ?? 0),
     ...targets.flatMap((t) => [t.label, t.url]),
   ];
@@ -205,54 +206,49 @@ export interface SpreadUntilOptions {
 
 /**
  * Sends the spread again until `judge` finds no mismatch or kube-proxy's convergence deadline
- * ("proxyRulesConverge") passes. Every round is recorded: in full (command and output) when its
- * verdict differs from the round before, else as one line saying so; the last table as a note.
- * Returns once a round matches; throws a {@link CheckFailure} with the last round's
- * mismatches and table otherwise.
+ * ("proxyRulesConverge") passes, through repeatProbe(): every round is recorded, in full (command
+ * and output) when its verdict differs from the round before, else as one line saying so; the last
+ * table as a note. Returns once a round matches; throws a {@link CheckFailure} with the last
+ * round's mismatches and table otherwise.
  */
 export async function spreadUntil(o: SpreadUntilOptions): Promise<void> {
-  let round = 0;
   let last: SpreadVerdict | undefined;
-  let previous: { round: number; summary: string } | undefined;
-  try {
-    await poll({
-      what: `${o.what} matching the expected table`,
-      deadline: 'proxyRulesConverge',
-      intervalMs: 1000,
-      attempt: async () => {
-        round += 1;
-        const result = await o.exec(spreadCommand(o.targets, o.options));
-        const verdict =
-          result.exitCode === 0
-            ? o.judge(parseSpread(result.stdout, o.targets, o.options.requests))
-            : undefined;
-        const summary =
+  const result = await repeatProbe({
+    evidence: o.evidence,
+    title: o.what,
+    what: `${o.what} matching the expected table`,
+    deadline: 'proxyRulesConverge',
+    intervalMs: 1000,
+    round: async () => {
+      const probe = await o.exec(spreadCommand(o.targets, o.options));
+      const verdict =
+        probe.exitCode === 0
+          ? o.judge(parseSpread(probe.stdout, o.targets, o.options.requests))
+          : undefined;
+      last = verdict ?? last;
+      return {
+        probe,
+        done: verdict?.mismatches.length === 0,
+        state: verdict,
+        observed:
           verdict === undefined
-            ? `the request loop exited ${result.exitCode ?? 'without status'}`
-            : verdict.mismatches.join('; ') || 'as expected';
-        if (previous?.summary === summary) {
-          o.evidence.note(
-            `${o.what} (round ${round})`,
-            `exit ${result.exitCode ?? 'none'} in ${result.durationMs} ms; same observations as round ${previous.round} (recorded in full there)`,
-          );
-        } else {
-          o.evidence.probe(`${o.what} (round ${round})`, result);
-          previous = { round, summary };
-        }
-        last = verdict ?? last;
-        return { done: verdict?.mismatches.length === 0, state: round, summary };
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof PollTimeoutError)) throw error;
-    if (last === undefined) {
-      throw new CheckFailure(`${o.what}: no round of requests ran (${error.message})`, o.evidence);
-    }
-    throw new CheckFailure(
-      `${o.what}, after ${round} round(s) until the "proxyRulesConverge" deadline: ${last.mismatches.join('; ')}\n${last.table}`,
-      o.evidence,
-    );
-  } finally {
-    if (last !== undefined) o.evidence.note(`${o.what}: expected and observed`, last.table);
-  }
+            ? `the request loop exited ${probe.exitCode ?? 'without status'}`
+            : verdict.mismatches.join('; ') || 'as expected',
+      };
+    },
+  });
+  // The message renders the evidence as it is now; it holds the table already.
+  const failure = !result.timedOut
+    ? undefined
+    : last === undefined
+      ? new CheckFailure(
+          `${o.what}: no round of requests ran (${result.timeout.message})`,
+          o.evidence,
+        )
+      : new CheckFailure(
+          `${o.what}, after ${result.rounds} round(s) until the "proxyRulesConverge" deadline: ${last.mismatches.join('; ')}\n${last.table}`,
+          o.evidence,
+        );
+  if (last !== undefined) o.evidence.note(`${o.what}: expected and observed`, last.table);
+  if (failure !== undefined) throw failure;
 }

@@ -15,7 +15,7 @@ import {
   renderSliceEndpoints,
 } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
-import { pollProbe } from '../probe-series.ts';
+import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL } from '../request-loop.ts';
 import { inRange, readServiceRange, renderCidrs } from '../service-range.ts';
 
@@ -88,7 +88,7 @@ export default defineCheck<ClusterIPFixtures>({
       title: `client → ${url}, ${requestsPerAttempt} requests`,
       what: `${url} answered only by the replacements ${[...freshNames].join(', ')}`,
       deadline: 'proxyRulesConverge',
-      attempt: async () => {
+      round: async () => {
         const loop = await runLoop(ctx, f.client.metadata?.name ?? '', {
           urls: [url],
           rounds: requestsPerAttempt,
@@ -100,7 +100,7 @@ export default defineCheck<ClusterIPFixtures>({
             loop.requests.length === requestsPerAttempt &&
             loop.requests.every((r) => r.backend !== undefined && freshNames.has(r.backend)),
           state: loop,
-          summary: `${outcomeCounts(loop.requests)}; answered by ${[...answeredBy].join(', ')}`,
+          observed: `${outcomeCounts(loop.requests)}; answered by ${[...answeredBy].join(', ')}`,
         };
       },
       failure: (last, deadline) =>

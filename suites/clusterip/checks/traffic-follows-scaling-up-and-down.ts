@@ -13,7 +13,7 @@ import type { Evidence } from '../../framework/evidence.ts';
 import type { SuiteContext } from '../../framework/suite-context.ts';
 import { isReadyPod, podNames, podsOf } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
-import { pollProbe } from '../probe-series.ts';
+import { pollProbe } from '../poll-probe.ts';
 import { runLoop, serviceURL } from '../request-loop.ts';
 
 const scaledUp = 4;
@@ -72,7 +72,7 @@ async function awaitTraffic(
     title: `${phase}: ${batch} requests to ${url}`,
     what: `${url} ${phase}`,
     deadline: 'proxyRulesConverge',
-    attempt: async () => {
+    round: async () => {
       const loop = await runLoop(ctx, f.client.metadata?.name ?? '', {
         urls: [url],
         rounds: batch,
@@ -85,7 +85,7 @@ async function awaitTraffic(
         probe: loop.probe,
         done: loop.requests.length === batch && accept(counts),
         state: counts,
-        summary: [...counts].map(([k, v]) => `${k}=${v}`).join(' '),
+        observed: [...counts].map(([k, v]) => `${k}=${v}`).join(' '),
       };
     },
     failure,

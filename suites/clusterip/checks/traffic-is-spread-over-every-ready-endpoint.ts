@@ -23,7 +23,7 @@ import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import { renderSliceEndpoints, sliceEndpoints } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
-import { pollProbe } from '../probe-series.ts';
+import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL } from '../request-loop.ts';
 
 /** Requests in the measured spread. */
@@ -58,7 +58,7 @@ export default defineCheck<ClusterIPFixtures>({
       title: `warm-up: ${warmUpRequests} requests to ${url}`,
       what: `every ready endpoint of ${f.web.name} answering on ${url}`,
       deadline: 'proxyRulesConverge',
-      attempt: async () => {
+      round: async () => {
         const loop = await runLoop(ctx, client, { urls: [url], rounds: warmUpRequests });
         const seen = histogram(
           loop.requests.map((r) => r.backend ?? `(${r.outcome})`),
@@ -68,7 +68,7 @@ export default defineCheck<ClusterIPFixtures>({
           probe: loop.probe,
           done: expectedKeys.every((k) => (seen.get(k) ?? 0) > 0),
           state: seen,
-          summary: [...seen].map(([k, v]) => `${k}=${v}`).join(' '),
+          observed: [...seen].map(([k, v]) => `${k}=${v}`).join(' '),
         };
       },
       failure: (last, deadline) =>

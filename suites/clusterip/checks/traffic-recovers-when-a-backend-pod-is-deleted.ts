@@ -15,7 +15,7 @@ import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import { isReadyPod, podNames, podsOf } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
-import { pollProbe } from '../probe-series.ts';
+import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL, type LoopRequest } from '../request-loop.ts';
 
 /** How long the stream runs, its pace and the per-request timeouts. */
@@ -65,10 +65,10 @@ export default defineCheck<ClusterIPFixtures>({
       what: `${requestsBeforeDeletion} requests of the stream sent`,
       deadline: 'probeExec',
       intervalMs: 200,
-      attempt: async () => {
+      round: async () => {
         const probe = await ctx.exec(client, 'netshoot', ['cat', progressFile]);
         const n = Number(probe.stdout.trim() || '0');
-        return { probe, done: n >= requestsBeforeDeletion, state: n, summary: `${n} sent` };
+        return { probe, done: n >= requestsBeforeDeletion, state: n, observed: `${n} sent` };
       },
       failure: (last, deadline) =>
         `the request stream to ${url} was expected to send ${requestsBeforeDeletion} requests within "${deadline}" before ${victim} is deleted, observed ${last}`,

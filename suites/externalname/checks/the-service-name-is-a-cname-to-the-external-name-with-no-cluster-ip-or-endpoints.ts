@@ -7,9 +7,9 @@
 import { DnsOutcome, parseDig } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
+import { repeatProbe } from '../../framework/repeat-probe.ts';
 import { renderTable } from '../../nodeport/request-spread.ts';
 import { externalServiceName, type ExternalNameFixtures } from '../fixtures.ts';
-import { probeUntil } from '../probe-until.ts';
 
 export default defineCheck<ExternalNameFixtures>({
   id: 'externalname/the-service-name-is-a-cname-to-the-external-name-with-no-cluster-ip-or-endpoints',
@@ -22,12 +22,16 @@ export default defineCheck<ExternalNameFixtures>({
     );
     const expectedCNAME = `${f.target.name}.`;
     const clientPod = f.client.metadata?.name ?? '';
-    const dns = await probeUntil({
-      title: `dig ${f.serviceFQDN} CNAME from pod ${clientPod}`,
-      deadline: 'dnsConverge',
+    const title = `dig ${f.serviceFQDN} CNAME from pod ${clientPod}`;
+    const dns = await repeatProbe({
       evidence,
-      run: () =>
-        ctx.exec(clientPod, 'netshoot', [
+      title,
+      observedInTitle: true,
+      what: `${title} to be as expected`,
+      deadline: 'dnsConverge',
+      intervalMs: 1000,
+      round: async () => {
+        const probe = await ctx.exec(clientPod, 'netshoot', [
           'dig',
           '+noall',
           '+comments',
@@ -36,18 +40,22 @@ export default defineCheck<ExternalNameFixtures>({
           '+tries=1',
           f.serviceFQDN,
           'CNAME',
-        ]),
-      judge: (result) => {
-        const answer = parseDig(result, 'CNAME');
+        ]);
+        const answer = parseDig(probe, 'CNAME');
         const cnames = answer.records.filter((r) => r.type === 'CNAME').map((r) => r.data);
-        if (answer.outcome !== DnsOutcome.Answered)
-          return { good: false, observed: answer.outcome };
+        if (answer.outcome !== DnsOutcome.Answered) {
+          return { probe, done: false, state: undefined, observed: answer.outcome };
+        }
         return {
-          good: cnames.length === 1 && cnames[0]?.toLowerCase() === expectedCNAME,
+          probe,
+          done: cnames.length === 1 && cnames[0]?.toLowerCase() === expectedCNAME,
+          state: undefined,
           observed: `CNAME ${cnames.join(', ')}`,
         };
       },
     });
+    const last = dns.last;
+    if (last === undefined) throw dns.timedOut ? dns.timeout : new Error(`${title}: no round ran`);
     const stored = await ctx.core.readNamespacedService({
       name: externalServiceName,
       namespace: ctx.namespace,
@@ -62,9 +70,8 @@ export default defineCheck<ExternalNameFixtures>({
       {
         property: `DNS ${f.serviceFQDN} CNAME`,
         expected: `CNAME ${expectedCNAME}`,
-        observed:
-          dns.verdict.observed + (dns.timedOut ? ' (until the "dnsConverge" deadline)' : ''),
-        ok: dns.verdict.good,
+        observed: last.observed + (dns.timedOut ? ' (until the "dnsConverge" deadline)' : ''),
+        ok: last.done,
       },
       {
         property: 'spec.clusterIP',

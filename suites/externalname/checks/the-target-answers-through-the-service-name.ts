@@ -7,8 +7,8 @@
 import { classifyCurl, ConnectOutcome } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
+import { repeatProbe } from '../../framework/repeat-probe.ts';
 import type { ExternalNameFixtures } from '../fixtures.ts';
-import { probeUntil } from '../probe-until.ts';
 
 export default defineCheck<ExternalNameFixtures>({
   id: 'externalname/the-target-answers-through-the-service-name',
@@ -23,12 +23,15 @@ export default defineCheck<ExternalNameFixtures>({
         : `Reached, answered by ${f.target.answersAs} (the outside server)`;
     evidence.note('target', `${f.target.name}:${f.target.port} (${f.target.source})`);
     const route = `pod ${clientPod} → ${url} (ExternalName → ${f.target.name})`;
-    const last = await probeUntil({
-      title: route,
-      deadline: 'dnsConverge',
+    const result = await repeatProbe({
       evidence,
-      run: () =>
-        ctx.exec(clientPod, 'netshoot', [
+      title: route,
+      observedInTitle: true,
+      what: `${route} to be as expected`,
+      deadline: 'dnsConverge',
+      intervalMs: 1000,
+      round: async () => {
+        const probe = await ctx.exec(clientPod, 'netshoot', [
           'curl',
           '-sS',
           '--connect-timeout',
@@ -38,22 +41,27 @@ export default defineCheck<ExternalNameFixtures>({
           '-H',
           `Host: ${f.target.name}${portPart}`,
           url,
-        ]),
-      judge: (result) => {
-        const outcome = classifyCurl(result);
+        ]);
+        const outcome = classifyCurl(probe);
         if (outcome !== ConnectOutcome.Reached) {
-          const why = result.stderr.trim().split('\n')[0] ?? '';
-          return { good: false, observed: why === '' ? outcome : `${outcome} (${why})` };
+          const why = probe.stderr.trim().split('\n')[0] ?? '';
+          const observed = why === '' ? outcome : `${outcome} (${why})`;
+          return { probe, done: false, state: undefined, observed };
         }
-        const answeredBy = /^This is (\S+)/m.exec(result.stdout)?.[1];
-        if (f.target.answersAs === undefined) return { good: true, observed: 'Reached' };
+        const answeredBy = /^This is (\S+)/m.exec(probe.stdout)?.[1];
+        if (f.target.answersAs === undefined) {
+          return { probe, done: true, state: undefined, observed: 'Reached' };
+        }
         return {
-          good: answeredBy === f.target.answersAs,
+          probe,
+          done: answeredBy === f.target.answersAs,
+          state: undefined,
           observed: `Reached, answered by ${answeredBy ?? 'an unknown server'}`,
         };
       },
     });
-    if (!last.verdict.good) {
+    if (result.timedOut) {
+      if (result.last === undefined) throw result.timeout;
       // Where the resolution chain stops: the Service name's answer, CNAME chain included.
       evidence.probe(
         `dig ${f.serviceFQDN} A from pod ${clientPod} (diagnosis)`,
@@ -69,7 +77,7 @@ export default defineCheck<ExternalNameFixtures>({
         ]),
       );
       throw new CheckFailure(
-        `${route}: expected ${expected}, observed ${last.verdict.observed} after ${last.rounds} round(s) until the "dnsConverge" deadline`,
+        `${route}: expected ${expected}, observed ${result.last.observed} after ${result.rounds} round(s) until the "dnsConverge" deadline`,
         evidence,
       );
     }

@@ -7,8 +7,10 @@
 //   route and the outcome belongs to the network beyond (on our kind clusters the host's network
 //   answered the SYN itself; elsewhere it times out or draws an ICMP error). The check asserts
 //   only that no backend of the Service answers.
-// - IPVS: Refused. The ClusterIP is local to the node (kube-ipvs0) and kube-proxy rejects
-//   connections to it on ports that are not virtual servers (not verified here: no IP_VS).
+// - IPVS: Refused. The ClusterIP is local to the node (kube-ipvs0) and kube-proxy's
+//   KUBE-IPVS-FILTER chain rejects connections to it on ports that are not virtual servers (seen in
+//   the IPVS lane; before that rule covers a new address, the node's kernel refuses the
+//   connection itself, as nothing listens there, so the outcome is the same).
 import { classifyCurl, ConnectOutcome } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
