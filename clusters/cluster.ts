@@ -326,6 +326,9 @@ export async function clusterDown(name: string, log: (line: string) => void): Pr
   if (state.guest !== undefined) {
     // The guest holds the whole cluster; stopping it removes the nodes, their network and disks.
     await stopGuest(state.guest, log);
+    // What follows (images, kind's network) is the host's Docker engine: `run` pointed DOCKER_HOST
+    // at the guest's, which is gone now.
+    if (process.env.DOCKER_HOST === state.guest.dockerHost) delete process.env.DOCKER_HOST;
   } else {
     log(`deleting kind cluster ${name}`);
     await runHostChecked(
