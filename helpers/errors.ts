@@ -40,3 +40,19 @@ export function messageOf(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * The message of a thrown value followed by the messages of its causes ("fetch failed (cause:
+ * other side closed)"): fetch() hides why a connection failed in `cause`.
+ */
+export function messageWithCauses(error: unknown): string {
+  const parts = [messageOf(error)];
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause !== undefined && cause !== null && depth < 3; depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    const text = messageOf(cause);
+    parts.push(typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join(' (cause: ') + ')'.repeat(parts.length - 1);
+}

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { RetryingKubeConfig } from './api-retry.ts';
 import { withDeadline } from './deadline.ts';
 import { messageOf, SetupError } from './errors.ts';
 import { timeout } from './timeouts.ts';
@@ -30,7 +31,8 @@ export function kubeconfigPath(
 }
 
 /**
- * Reads and validates the kubeconfig and selects the context.
+ * Reads and validates the kubeconfig and selects the context. Its API clients retry the answers
+ * that mean "not now" (helpers/api-retry.ts).
  * @throws {SetupError} for a missing or malformed file, an unknown context, or a context whose
  * cluster has no server address.
  */
@@ -45,7 +47,7 @@ export function loadKubeConfig(
       'pass --kubeconfig PATH (or set KUBECONFIG) for an existing cluster, or use --profile iptables to create a kind cluster',
     );
   }
-  const kc = new KubeConfig();
+  const kc = new RetryingKubeConfig();
   try {
     kc.loadFromFile(path);
   } catch (error) {

@@ -21,6 +21,8 @@ export const baseTimeouts = {
   proxyRulesConverge: 45_000,
   /** A DNS answer reflecting a change of Services or endpoints (CoreDNS cache is 30 s). */
   dnsConverge: 45_000,
+  /** An API request the server answered 429, 503 or 504 ("not now"): retried until this has passed. */
+  apiTransient: 120_000,
   /** One probe command run inside a pod (curl/dig loop with its own per-request timeouts). */
   probeExec: 60_000,
   /** A namespace and everything in it deleted (finalizers, graceful pod termination). */

@@ -25,6 +25,8 @@ export interface LoopOptions {
   readonly maxTimeSeconds?: number;
   /** A file in the client pod where the loop writes how many requests it has sent so far. */
   readonly progressFile?: string;
+  /** A file in the client pod whose creation ends the loop before its next request (removed at start). */
+  readonly stopFile?: string;
   /** Record each request's start and end time (two `date` processes per request); default false. */
   readonly timestamps?: boolean;
 }
@@ -50,15 +52,20 @@ export interface LoopResult {
 }
 
 // $1 rounds, $2 duration ms (0: use rounds), $3 pace s, $4 connect timeout, $5 max time,
-// $6 progress file ("" for none), $7 timestamps (1 or 0), then the URLs.
+// $6 progress file ("" for none), $7 timestamps (1 or 0), $8 stop file ("" for none), then the URLs.
+// The duration test reuses the last request's end time when there is one: on an emulated node every
+// process costs about a second, so the loop starts as few as it can.
 const script = `
-rounds=$1; duration=$2; pace=$3; ct=$4; mt=$5; progress=$6; stamps=$7; shift 7
+rounds=$1; duration=$2; pace=$3; ct=$4; mt=$5; progress=$6; stamps=$7; stop=$8; shift 8
 t0=0; t1=0
 b=/tmp/knc-body.$$; e=/tmp/knc-err.$$
+[ -n "$stop" ] && rm -f "$stop"
 i=0; round=0; start=$(date +%s%3N)
 while :; do
+  [ -n "$stop" ] && [ -e "$stop" ] && break
   if [ "$duration" -gt 0 ]; then
-    [ $(( $(date +%s%3N) - start )) -ge "$duration" ] && break
+    now=$t1; [ "$now" -gt 0 ] || now=$(date +%s%3N)
+    [ $(( now - start )) -ge "$duration" ] && break
   else
     [ "$round" -ge "$rounds" ] && break
   fi
@@ -92,6 +99,7 @@ export function loopCommand(options: LoopOptions): string[] {
     String(probeSeconds(options.maxTimeSeconds ?? 2)),
     options.progressFile ?? '',
     options.timestamps === true || options.durationMs !== undefined ? '1' : '0',
+    options.stopFile ?? '',
     ...options.urls,
   ];
 }

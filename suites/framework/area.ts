@@ -5,7 +5,7 @@
  * and labelled for Allure; a failing check's evidence is attached (reports/allure-bridge.ts).
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { messageOf } from '../../helpers/errors.ts';
+import { messageWithCauses } from '../../helpers/errors.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import { attachEvidence, labelCheck } from '../../reports/allure-bridge.ts';
 import { declareChecks, testNameOf } from '../../reports/catalog.ts';
@@ -54,7 +54,7 @@ export async function registerArea<F>(
         fixtures = await setUp(ctx);
       } catch (error) {
         // The prefix names the failure kind in the reports (category "set-up").
-        throw new Error(`set-up of ${area} failed: ${messageOf(error)}`, { cause: error });
+        throw new Error(`set-up of ${area} failed: ${messageWithCauses(error)}`, { cause: error });
       }
     }, timeout('suiteSetup'));
     afterAll(async () => {
@@ -79,7 +79,7 @@ export async function registerArea<F>(
             const failure =
               error instanceof CheckFailure
                 ? error
-                : new CheckFailure(`${check.id}: ${messageOf(error)}`, evidence);
+                : new CheckFailure(`${check.id}: ${messageWithCauses(error)}`, evidence);
             await attachEvidence(failure.evidence.items);
             throw failure;
           } finally {

@@ -1,30 +1,59 @@
 // Expected: traffic to the ClusterIP of `churn` (3 replicas) recovers when one backend pod is
-// deleted under it. The client runs one exec of requests for 10 s, one every 50 ms on a new
-// connection with 1 s timeouts, each with its start and end time; once 20 requests are done
-// (~1.5 s in) the first pod is deleted. The interruption is measured and reported (failed requests,
-// longest time without a successful answer, the deleted pod's last answer), not bounded: how many
-// in-flight requests a graceful termination costs is the implementation's business.
+// deleted under it. The client runs one exec of requests, one every 50 ms on a new connection with
+// 1 s timeouts, each with its start and end time; once 20 requests are done the first pod is
+// deleted. The interruption is measured and reported (failed requests, longest time without a
+// successful answer, the deleted pod's last answer), not bounded: how many in-flight requests a
+// graceful termination costs is the implementation's business.
 //
-// The bound is recovery: the last 20 requests (the last ~1.5 s, which start more than 6 s after the
-// deletion) must all succeed and be answered by a pod other than the deleted one. Removing an
+// The bound is recovery: 6 s after the deletion the check reads how many requests were sent; the 20
+// requests after those (they start more than 6 s after the deletion) must all succeed and be
+// answered by a pod other than the deleted one, then the check stops the stream. Removing an
 // endpoint takes the EndpointSlice controller and a kube-proxy sync, about a second, and the pod's
 // grace period is 2 s, so anything still failing 6 s later is a Service that did not recover.
+//
+// The stream is paced by request counts, not by a fixed duration, so it holds on a slow cluster too:
+// on the IPVS lane's emulated node one request with its timestamps takes seconds. On a cluster
+// declared slow (`--timeout-scale` above 1) the counts before the deletion and after the window
+// shrink by the scale (to no fewer than 5 each), the curl limits grow with it, and the window is
+// the time the project gives kube-proxy to program a change (`proxyRulesConverge`, scaled), since
+// a kube-proxy sync there does not slow down by the same factor as the rest: in the lane (scale 4)
+// the deleted pod still got new connections 75 s after its deletion, while the kube-proxy area saw
+// its rules converge in about 2 min.
 import { summarizeInterruption } from '../../../helpers/interruption.ts';
+import { systemClock } from '../../../helpers/clock.ts';
 import { ConnectOutcome } from '../../../helpers/outcomes.ts';
+import { timeout, timeoutScale } from '../../../helpers/timeouts.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import { isReadyPod, podNames, podsOf } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
+import type { ProbeResult } from '../../../helpers/probe-result.ts';
 import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL, type LoopRequest } from '../request-loop.ts';
 
-/** How long the stream runs, its pace and the per-request timeouts. */
-const streamMs = 10_000;
+/** The pause between requests of the stream. */
 const paceSeconds = 0.05;
-/** Requests sent before the pod is deleted. */
-const requestsBeforeDeletion = 20;
-/** The tail that must be all successful: recovery. */
-const tailSize = 20;
+/** How long after the deletion the Service must have recovered, at scale 1. */
+const recoveryMs = 6_000;
+/** Requests sent before the pod is deleted, and requests after the recovery window, at scale 1. */
+const streamCount = 20;
+/** The fewest requests before the deletion and after the window, however slow the cluster. */
+const fewestCount = 5;
+
+/** The stream's counts and recovery window for a timeout scale (the constants at scale 1). */
+function streamPlan(scale: number): {
+  readonly requestsBeforeDeletion: number;
+  readonly tailSize: number;
+  readonly recoveryMs: number;
+} {
+  const count = Math.max(fewestCount, Math.round(streamCount / Math.max(1, scale)));
+  return {
+    requestsBeforeDeletion: count,
+    tailSize: count,
+    recoveryMs:
+      scale <= 1 ? recoveryMs : Math.max(recoveryMs * scale, timeout('proxyRulesConverge', scale)),
+  };
+}
 
 /** "120 ms after" or "40 ms before". */
 function relative(ms: number): string {
@@ -47,45 +76,83 @@ export default defineCheck<ClusterIPFixtures>({
     const victim = podNames(pods)[0];
     if (victim === undefined) throw new Error(`no Ready pod of ${f.churn.name}`);
     evidence.note('backends before', `${podNames(pods).join('\n')}\nto delete: ${victim}`);
+    const { requestsBeforeDeletion, tailSize, recoveryMs: windowMs } = streamPlan(timeoutScale());
     const progressFile = `/tmp/knc-progress-${ctx.run.id}-churn`;
+    const stopFile = `/tmp/knc-stop-${ctx.run.id}-churn`;
+    const readProgress = async (): Promise<{ probe: ProbeResult; n: number }> => {
+      const probe = await ctx.exec(client, 'netshoot', ['cat', progressFile]);
+      return { probe, n: Number(probe.stdout.trim() || '0') };
+    };
 
+    // The stream's own cap: both waits below at their deadlines, and the recovery window.
     const streaming = runLoop(ctx, client, {
       urls: [url],
-      durationMs: streamMs,
+      durationMs: 2 * timeout('probeExec') + windowMs,
       paceSeconds,
       connectTimeoutSeconds: 1,
       maxTimeSeconds: 1,
       progressFile,
+      stopFile,
       timestamps: true,
     });
-    // Wait for the stream to be under way (deadline of the probe exec that runs it).
-    const sent = await pollProbe({
-      evidence,
-      title: `progress of the stream (${progressFile})`,
-      what: `${requestsBeforeDeletion} requests of the stream sent`,
-      deadline: 'probeExec',
-      intervalMs: 200,
-      round: async () => {
-        const probe = await ctx.exec(client, 'netshoot', ['cat', progressFile]);
-        const n = Number(probe.stdout.trim() || '0');
-        return { probe, done: n >= requestsBeforeDeletion, state: n, observed: `${n} sent` };
-      },
-      failure: (last, deadline) =>
-        `the request stream to ${url} was expected to send ${requestsBeforeDeletion} requests within "${deadline}" before ${victim} is deleted, observed ${last}`,
-    });
-    const deletedAtMs = Date.now();
-    await ctx.core.deleteNamespacedPod({ name: victim, namespace: ctx.namespace });
-    evidence.note(
-      'deletion',
-      `deleted ${victim} after request #${sent}, at ${new Date(deletedAtMs).toISOString()}`,
-    );
+    // A failed wait below leaves the stream to end on its own; its outcome then goes unread.
+    streaming.catch(() => undefined);
+    let sent: number;
+    let windowEnd: number;
+    let deletedAtMs: number;
+    try {
+      // Wait for the stream to be under way (deadline of the probe exec that runs it).
+      sent = await pollProbe({
+        evidence,
+        title: `progress of the stream (${progressFile})`,
+        what: `${requestsBeforeDeletion} requests of the stream sent`,
+        deadline: 'probeExec',
+        intervalMs: 200,
+        round: async () => {
+          const { probe, n } = await readProgress();
+          return { probe, done: n >= requestsBeforeDeletion, state: n, observed: `${n} sent` };
+        },
+        failure: (last, deadline) =>
+          `the request stream to ${url} was expected to send ${requestsBeforeDeletion} requests within "${deadline}" before ${victim} is deleted, observed ${last}`,
+      });
+      deletedAtMs = Date.now();
+      await ctx.core.deleteNamespacedPod({ name: victim, namespace: ctx.namespace });
+      evidence.note(
+        'deletion',
+        `deleted ${victim} after request #${sent}, at ${new Date(deletedAtMs).toISOString()}`,
+      );
+      await systemClock.sleep(Math.max(0, deletedAtMs + windowMs - Date.now()));
+      windowEnd = (await readProgress()).n;
+      evidence.note(
+        'recovery window',
+        `${windowMs / 1000} s after the deletion, ${windowEnd} requests had been sent; the ${tailSize} after #${windowEnd} must all be answered by live pods`,
+      );
+      await pollProbe({
+        evidence,
+        title: `progress of the stream after the recovery window (${progressFile})`,
+        what: `${tailSize} requests after #${windowEnd} sent`,
+        deadline: 'probeExec',
+        intervalMs: 200,
+        round: async () => {
+          const { probe, n } = await readProgress();
+          return { probe, done: n >= windowEnd + tailSize, state: n, observed: `${n} sent` };
+        },
+        failure: (last, deadline) =>
+          `the request stream to ${url} was expected to send ${tailSize} requests after #${windowEnd} within "${deadline}", observed ${last}`,
+      });
+    } finally {
+      // Ends the stream at its next request, also when a wait above failed.
+      await ctx.exec(client, 'netshoot', ['touch', stopFile]).catch(() => undefined);
+    }
     const loop = await streaming;
     evidence.probe(
-      `client → ${url}: ${streamMs / 1000} s of requests, every ${paceSeconds * 1000} ms`,
+      `client → ${url}: requests every ${paceSeconds * 1000} ms until #${windowEnd + tailSize} or later`,
       loop.probe,
     );
 
     const requests = loop.requests;
+    const tail = requests.filter((r) => r.seq > windowEnd);
+    // The summary's tail is every request after the window.
     const summary = summarizeInterruption(
       requests.map((r) => ({
         seq: r.seq,
@@ -93,9 +160,9 @@ export default defineCheck<ClusterIPFixtures>({
         endMs: r.endMs,
         ok: r.outcome === ConnectOutcome.Reached && r.backend !== undefined,
       })),
-      tailSize,
+      tail.length,
     );
-    const tail = requests.slice(-tailSize);
+    const tailOk = summary.tailOk;
     const tailFromVictim = tail.filter((r) => r.backend === victim);
     const victimLast = requests.filter((r) => r.backend === victim).at(-1);
     const firstShown = Math.max(1, Math.min(sent, summary.firstFailedSeq ?? sent) - 3);
@@ -108,7 +175,7 @@ export default defineCheck<ClusterIPFixtures>({
       `; longest time without an answer ${summary.longestGapMs} ms` +
       ` (after #${summary.longestGapAfterSeq ?? 'start'}, before #${summary.longestGapBeforeSeq ?? 'end'})` +
       `; ${victim} last answered ${victimLast === undefined ? 'never' : `${relative(victimLast.startMs - deletedAtMs)} its deletion (#${victimLast.seq})`}` +
-      `; last ${tailSize}: ${summary.tailOk && tailFromVictim.length === 0 ? 'all answered by live pods' : outcomeCounts(tail)}`;
+      `; after #${windowEnd} (${windowMs / 1000} s after the deletion): ${tailOk && tailFromVictim.length === 0 ? 'all answered by live pods' : outcomeCounts(tail)}`;
     evidence.note(
       'interruption',
       `${report}\n\ntimeline around the deletion (ms relative to it):\n` +
@@ -119,15 +186,15 @@ export default defineCheck<ClusterIPFixtures>({
     );
     ctx.log(`churn: ${report}`);
 
-    if (requests.length < sent + tailSize) {
+    if (tail.length < tailSize) {
       throw new CheckFailure(
-        `the stream to ${url} had ${requests.length} requests; expected more than ${sent + tailSize} (the ${tailSize} after the deletion at #${sent} that show recovery)`,
+        `the stream to ${url} had ${requests.length} requests; expected at least ${windowEnd + tailSize} (the ${tailSize} after #${windowEnd}, the last request sent ${windowMs / 1000} s after the deletion, that show recovery)`,
         evidence,
       );
     }
-    if (!summary.tailOk || tailFromVictim.length > 0) {
+    if (!tailOk || tailFromVictim.length > 0) {
       throw new CheckFailure(
-        `${url} after deleting ${victim}: expected the last ${tailSize} requests all answered by live pods (recovered), observed ${outcomeCounts(tail)}` +
+        `${url} after deleting ${victim}: expected every request after #${windowEnd} (${windowMs / 1000} s after the deletion) answered by a live pod (recovered), observed ${outcomeCounts(tail)}` +
           (tailFromVictim.length > 0
             ? `, ${tailFromVictim.length} answered by the deleted ${victim}`
             : '') +
