@@ -79,9 +79,11 @@ export default defineCheck<ClusterIPFixtures>({
     const { requestsBeforeDeletion, tailSize, recoveryMs: windowMs } = streamPlan(timeoutScale());
     const progressFile = `/tmp/knc-progress-${ctx.run.id}-churn`;
     const stopFile = `/tmp/knc-stop-${ctx.run.id}-churn`;
-    const readProgress = async (): Promise<{ probe: ProbeResult; n: number }> => {
+    // The loop rewrites the file after every request, so a read can find it empty: no count.
+    const readProgress = async (): Promise<{ probe: ProbeResult; n: number | undefined }> => {
       const probe = await ctx.exec(client, 'netshoot', ['cat', progressFile]);
-      return { probe, n: Number(probe.stdout.trim() || '0') };
+      const text = probe.stdout.trim();
+      return { probe, n: /^\d+$/.test(text) ? Number(text) : undefined };
     };
 
     // The stream's own cap: both waits below at their deadlines, and the recovery window.
@@ -109,7 +111,7 @@ export default defineCheck<ClusterIPFixtures>({
         deadline: 'probeExec',
         intervalMs: 200,
         round: async () => {
-          const { probe, n } = await readProgress();
+          const { probe, n = 0 } = await readProgress();
           return { probe, done: n >= requestsBeforeDeletion, state: n, observed: `${n} sent` };
         },
         failure: (last, deadline) =>
@@ -122,7 +124,24 @@ export default defineCheck<ClusterIPFixtures>({
         `deleted ${victim} after request #${sent}, at ${new Date(deletedAtMs).toISOString()}`,
       );
       await systemClock.sleep(Math.max(0, deletedAtMs + windowMs - Date.now()));
-      windowEnd = (await readProgress()).n;
+      windowEnd = await pollProbe({
+        evidence,
+        title: `progress of the stream at the end of the recovery window (${progressFile})`,
+        what: 'a count of the requests sent',
+        deadline: 'probeExec',
+        intervalMs: 100,
+        round: async () => {
+          const { probe, n } = await readProgress();
+          return {
+            probe,
+            done: n !== undefined,
+            state: Math.max(sent, n ?? 0),
+            observed: n === undefined ? 'no count' : `${n} sent`,
+          };
+        },
+        failure: (last, deadline) =>
+          `the request stream to ${url} was expected to show how many requests it had sent within "${deadline}", observed ${last}`,
+      });
       evidence.note(
         'recovery window',
         `${windowMs / 1000} s after the deletion, ${windowEnd} requests had been sent; the ${tailSize} after #${windowEnd} must all be answered by live pods`,
@@ -134,7 +153,7 @@ export default defineCheck<ClusterIPFixtures>({
         deadline: 'probeExec',
         intervalMs: 200,
         round: async () => {
-          const { probe, n } = await readProgress();
+          const { probe, n = 0 } = await readProgress();
           return { probe, done: n >= windowEnd + tailSize, state: n, observed: `${n} sent` };
         },
         failure: (last, deadline) =>
