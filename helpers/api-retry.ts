@@ -47,22 +47,15 @@ export const retriedConnectionErrors: ReadonlySet<string> = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** The code of the first cause in `error`'s chain that is a retried connection failure. */
-export function retriedConnectionError(error: unknown): string | undefined {
+/** A refused connection: retried only from a server that has answered before. */
+const refused: ReadonlySet<string> = new Set(['ECONNREFUSED']);
+
+/** The first code of `codes` in `error`'s chain of causes. */
+function codeInChain(error: unknown, codes: ReadonlySet<string>): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && retriedConnectionErrors.has(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** "ECONNREFUSED" when `error`'s chain holds a refused connection. */
-function refusedConnection(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
-    if ((current as { code?: unknown }).code === 'ECONNREFUSED') return 'ECONNREFUSED';
+    if (typeof code === 'string' && codes.has(code)) return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -140,7 +133,8 @@ export class RetryingHttpLibrary implements PromiseHttpLibrary {
         // A refused connection is retried only from a server that has answered this client: it
         // is restarting. A server that never answered is not there, and says so at once.
         const code =
-          retriedConnectionError(error) ?? (this.answered ? refusedConnection(error) : undefined);
+          codeInChain(error, retriedConnectionErrors) ??
+          (this.answered ? codeInChain(error, refused) : undefined);
         const waitMs = retryDelayMs(retry, undefined);
         if (code === undefined || this.clock.now() - started + waitMs > this.budgetMs) throw error;
         if (method !== HttpMethod.GET) mayHaveBeenDone = true;
@@ -193,8 +187,9 @@ export class RetryingHttpLibrary implements PromiseHttpLibrary {
 const inFlight = new ConcurrencyLimit(requestsInFlight);
 
 /** Sends each request with fetch, as the client library does by default, a few at a time. */
+const fetchOne = new IsomorphicFetchHttpLibrary();
 const fetchLibrary: PromiseHttpLibrary = {
-  send: (request) => inFlight.run(() => new IsomorphicFetchHttpLibrary().send(request).toPromise()),
+  send: (request) => inFlight.run(() => fetchOne.send(request).toPromise()),
 };
 
 /** Names this tool in the User-Agent of its requests (the API server's audit log shows it). */

@@ -27,7 +27,6 @@ import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import { isReadyPod, podNames, podsOf } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
-import type { ProbeResult } from '../../../helpers/probe-result.ts';
 import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL, type LoopRequest } from '../request-loop.ts';
 
@@ -79,12 +78,32 @@ export default defineCheck<ClusterIPFixtures>({
     const { requestsBeforeDeletion, tailSize, recoveryMs: windowMs } = streamPlan(timeoutScale());
     const progressFile = `/tmp/knc-progress-${ctx.run.id}-churn`;
     const stopFile = `/tmp/knc-stop-${ctx.run.id}-churn`;
-    // The loop rewrites the file after every request, so a read can find it empty: no count.
-    const readProgress = async (): Promise<{ probe: ProbeResult; n: number | undefined }> => {
-      const probe = await ctx.exec(client, 'netshoot', ['cat', progressFile]);
-      const text = probe.stdout.trim();
-      return { probe, n: /^\d+$/.test(text) ? Number(text) : undefined };
-    };
+    // Waits until a read of the progress file shows at least `min` requests sent, and returns the
+    // count. The loop rewrites the file after every request, so a read can find it empty: no count.
+    const waitUntilSent = (
+      min: number,
+      title: string,
+      failure: (last: string, deadline: string) => string,
+    ): Promise<number> =>
+      pollProbe({
+        evidence,
+        title: `${title} (${progressFile})`,
+        what: `${min} requests of the stream sent`,
+        deadline: 'probeExec',
+        intervalMs: 200,
+        round: async () => {
+          const probe = await ctx.exec(client, 'netshoot', ['cat', progressFile]);
+          const text = probe.stdout.trim();
+          const n = /^\d+$/.test(text) ? Number(text) : undefined;
+          return {
+            probe,
+            done: n !== undefined && n >= min,
+            state: n ?? 0,
+            observed: n === undefined ? 'no count' : `${n} sent`,
+          };
+        },
+        failure,
+      });
 
     // The stream's own cap: both waits below at their deadlines, and the recovery window.
     const streaming = runLoop(ctx, client, {
@@ -104,19 +123,12 @@ export default defineCheck<ClusterIPFixtures>({
     let deletedAtMs: number;
     try {
       // Wait for the stream to be under way (deadline of the probe exec that runs it).
-      sent = await pollProbe({
-        evidence,
-        title: `progress of the stream (${progressFile})`,
-        what: `${requestsBeforeDeletion} requests of the stream sent`,
-        deadline: 'probeExec',
-        intervalMs: 200,
-        round: async () => {
-          const { probe, n = 0 } = await readProgress();
-          return { probe, done: n >= requestsBeforeDeletion, state: n, observed: `${n} sent` };
-        },
-        failure: (last, deadline) =>
+      sent = await waitUntilSent(
+        requestsBeforeDeletion,
+        'progress of the stream',
+        (last, deadline) =>
           `the request stream to ${url} was expected to send ${requestsBeforeDeletion} requests within "${deadline}" before ${victim} is deleted, observed ${last}`,
-      });
+      );
       deletedAtMs = Date.now();
       await ctx.core.deleteNamespacedPod({ name: victim, namespace: ctx.namespace });
       evidence.note(
@@ -124,41 +136,22 @@ export default defineCheck<ClusterIPFixtures>({
         `deleted ${victim} after request #${sent}, at ${new Date(deletedAtMs).toISOString()}`,
       );
       await systemClock.sleep(Math.max(0, deletedAtMs + windowMs - Date.now()));
-      windowEnd = await pollProbe({
-        evidence,
-        title: `progress of the stream at the end of the recovery window (${progressFile})`,
-        what: 'a count of the requests sent',
-        deadline: 'probeExec',
-        intervalMs: 100,
-        round: async () => {
-          const { probe, n } = await readProgress();
-          return {
-            probe,
-            done: n !== undefined,
-            state: Math.max(sent, n ?? 0),
-            observed: n === undefined ? 'no count' : `${n} sent`,
-          };
-        },
-        failure: (last, deadline) =>
+      windowEnd = await waitUntilSent(
+        sent,
+        'progress of the stream at the end of the recovery window',
+        (last, deadline) =>
           `the request stream to ${url} was expected to show how many requests it had sent within "${deadline}", observed ${last}`,
-      });
+      );
       evidence.note(
         'recovery window',
         `${windowMs / 1000} s after the deletion, ${windowEnd} requests had been sent; the ${tailSize} after #${windowEnd} must all be answered by live pods`,
       );
-      await pollProbe({
-        evidence,
-        title: `progress of the stream after the recovery window (${progressFile})`,
-        what: `${tailSize} requests after #${windowEnd} sent`,
-        deadline: 'probeExec',
-        intervalMs: 200,
-        round: async () => {
-          const { probe, n = 0 } = await readProgress();
-          return { probe, done: n >= windowEnd + tailSize, state: n, observed: `${n} sent` };
-        },
-        failure: (last, deadline) =>
+      await waitUntilSent(
+        windowEnd + tailSize,
+        'progress of the stream after the recovery window',
+        (last, deadline) =>
           `the request stream to ${url} was expected to send ${tailSize} requests after #${windowEnd} within "${deadline}", observed ${last}`,
-      });
+      );
     } finally {
       // Ends the stream at its next request, also when a wait above failed.
       await ctx.exec(client, 'netshoot', ['touch', stopFile]).catch(() => undefined);
@@ -181,7 +174,6 @@ export default defineCheck<ClusterIPFixtures>({
       })),
       tail.length,
     );
-    const tailOk = summary.tailOk;
     const tailFromVictim = tail.filter((r) => r.backend === victim);
     const victimLast = requests.filter((r) => r.backend === victim).at(-1);
     const firstShown = Math.max(1, Math.min(sent, summary.firstFailedSeq ?? sent) - 3);
@@ -194,7 +186,7 @@ export default defineCheck<ClusterIPFixtures>({
       `; longest time without an answer ${summary.longestGapMs} ms` +
       ` (after #${summary.longestGapAfterSeq ?? 'start'}, before #${summary.longestGapBeforeSeq ?? 'end'})` +
       `; ${victim} last answered ${victimLast === undefined ? 'never' : `${relative(victimLast.startMs - deletedAtMs)} its deletion (#${victimLast.seq})`}` +
-      `; after #${windowEnd} (${windowMs / 1000} s after the deletion): ${tailOk && tailFromVictim.length === 0 ? 'all answered by live pods' : outcomeCounts(tail)}`;
+      `; after #${windowEnd} (${windowMs / 1000} s after the deletion): ${summary.tailOk && tailFromVictim.length === 0 ? 'all answered by live pods' : outcomeCounts(tail)}`;
     evidence.note(
       'interruption',
       `${report}\n\ntimeline around the deletion (ms relative to it):\n` +
@@ -211,7 +203,7 @@ export default defineCheck<ClusterIPFixtures>({
         evidence,
       );
     }
-    if (!tailOk || tailFromVictim.length > 0) {
+    if (!summary.tailOk || tailFromVictim.length > 0) {
       throw new CheckFailure(
         `${url} after deleting ${victim}: expected every request after #${windowEnd} (${windowMs / 1000} s after the deletion) answered by a live pod (recovered), observed ${outcomeCounts(tail)}` +
           (tailFromVictim.length > 0
