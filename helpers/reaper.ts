@@ -7,8 +7,8 @@
  */
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { isNotFound } from './cleanup.ts';
+import { dockerChecked, type DockerEndpoint } from './docker.ts';
 import { RunKeys } from './run-id.ts';
-import { runHost, runHostChecked } from './shell.ts';
 
 /** A run that may die before cleanup is older than this; its leftovers are then reaped. */
 export const maxRunAgeMs = 6 * 60 * 60 * 1000;
@@ -108,8 +108,15 @@ export async function reapNamespaces(core: CoreV1Api, ctx: ReaperContext): Promi
   return seen;
 }
 
-/** Removes stale managed Docker containers (probe servers, external clients); returns every one seen. */
-export async function reapContainers(ctx: ReaperContext): Promise<ReapedObject[]> {
+/**
+ * Removes stale managed Docker containers (probe servers, external clients) of the engine at
+ * `endpoint`; returns every one seen. An engine that is not there has none.
+ */
+export async function reapContainers(
+  endpoint: DockerEndpoint,
+  ctx: ReaperContext,
+): Promise<ReapedObject[]> {
+  if (endpoint.unavailable !== undefined) return [];
   const format = [
     '{{.ID}}',
     '{{.Names}}',
@@ -118,8 +125,7 @@ export async function reapContainers(ctx: ReaperContext): Promise<ReapedObject[]
     `{{.Label "${RunKeys.pid}"}}`,
     `{{.Label "${RunKeys.startedAt}"}}`,
   ].join('\t');
-  const listed = await runHost([
-    'docker',
+  const listed = await dockerChecked(endpoint, [
     'ps',
     '-a',
     '--filter',
@@ -127,13 +133,12 @@ export async function reapContainers(ctx: ReaperContext): Promise<ReapedObject[]
     '--format',
     format,
   ]);
-  if (listed.exitCode !== 0) return [];
   const seen: ReapedObject[] = [];
   for (const line of listed.stdout.split('\n').filter((l) => l.trim() !== '')) {
     const [id = '', name = '', run, host, pid, startedAt] = line.split('\t');
     const verdict = staleness({ run, host, pid, startedAt }, ctx);
     seen.push({ kind: 'container', name, run, verdict });
-    if (verdict.stale) await runHostChecked(['docker', 'rm', '-f', '-v', id]);
+    if (verdict.stale) await dockerChecked(endpoint, ['rm', '-f', '-v', id]);
   }
   return seen;
 }
@@ -142,8 +147,13 @@ export async function reapContainers(ctx: ReaperContext): Promise<ReapedObject[]
  * Removes every namespace and container of one run, by its run label: the last cleanup step of a
  * run, which also covers objects whose own removal never ran (a suite process killed by Ctrl-C).
  * Returns what it removed.
+ * @throws when the run's Docker engine cannot list or remove its containers.
  */
-export async function removeRunObjects(core: CoreV1Api, runId: string): Promise<string[]> {
+export async function removeRunObjects(
+  core: CoreV1Api,
+  endpoint: DockerEndpoint,
+  runId: string,
+): Promise<string[]> {
   const removed: string[] = [];
   const list = await core.listNamespace({ labelSelector: `${RunKeys.run}=${runId}` });
   for (const ns of list.items) {
@@ -156,16 +166,26 @@ export async function removeRunObjects(core: CoreV1Api, runId: string): Promise<
       if (!isNotFound(error)) throw error;
     }
   }
-  const containers = await runHost([
-    'docker',
-    'ps',
-    '-aq',
-    '--filter',
-    `label=${RunKeys.run}=${runId}`,
-  ]);
-  for (const id of containers.stdout.split('\n').filter((l) => l.trim() !== '')) {
-    await runHostChecked(['docker', 'rm', '-f', '-v', id]);
-    removed.push(`container ${id}`);
+  if (endpoint.unavailable !== undefined) return removed;
+  for (const name of await runContainers(endpoint, runId)) {
+    await dockerChecked(endpoint, ['rm', '-f', '-v', name]);
+    removed.push(`container ${name}`);
   }
   return removed;
+}
+
+/**
+ * Names of the containers of run `runId` in the engine at `endpoint`.
+ * @throws {SetupError} when the engine does not answer.
+ */
+export async function runContainers(endpoint: DockerEndpoint, runId: string): Promise<string[]> {
+  const r = await dockerChecked(endpoint, [
+    'ps',
+    '-a',
+    '--filter',
+    `label=${RunKeys.run}=${runId}`,
+    '--format',
+    '{{.Names}}',
+  ]);
+  return r.stdout.split('\n').filter((l) => l.trim() !== '');
 }

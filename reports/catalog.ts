@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runDescription, type RunDescription } from '../helpers/run-description.ts';
 
 /** One check as registered. */
 export interface CatalogEntry {
@@ -24,9 +25,9 @@ export function testNameOf(title: string, skipReason: string | undefined): strin
   return skipReason === undefined ? title : `${title} (skipped: ${skipReason})`;
 }
 
-/** The directory reports go to in a suite process (set by `netconform run`). */
-export function reportDirOf(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KNC_REPORT_DIR ?? resolve(import.meta.dirname, 'out');
+/** The directory reports go to in a suite process (the run description's, from `netconform run`). */
+export function reportDirOf(description: RunDescription = runDescription()): string {
+  return description.settings.reportDir ?? resolve(import.meta.dirname, 'out');
 }
 
 /** Writes the catalog of `area` (called once per area, when its checks are registered). */

@@ -1,6 +1,7 @@
 /** `netconform clean`: removes what earlier runs left behind (namespaces and containers), by label. */
 import { hostname } from 'node:os';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { resolveDockerEndpoint } from '../../helpers/docker.ts';
 import { checkApiReachable, loadKubeConfig } from '../../helpers/kubeconfig.ts';
 import {
   processAlive,
@@ -15,7 +16,7 @@ import { program } from '../program.ts';
 export const cleanSpec: CommandSpec = {
   name: 'clean',
   summary:
-    'Remove namespaces and containers that earlier runs left behind: those whose run is gone (its process ended, or it started more than 6 h ago elsewhere). With --all, every object kube-netconform created.',
+    'Remove namespaces and containers that earlier runs left behind: those whose run is gone (its process ended, or it started more than 6 h ago elsewhere). With --all, every object kube-netconform created. Containers are looked for in the Docker engine DOCKER_HOST names, else the default socket.',
   flags: {
     kubeconfig: {
       type: 'string',
@@ -41,7 +42,10 @@ export async function cleanCommand(argv: readonly string[]): Promise<number> {
     isAlive: processAlive,
     all: parsed.flags.all === true,
   };
-  const seen = await reapContainers(ctx);
+  const docker = await resolveDockerEndpoint();
+  if (docker.unavailable !== undefined)
+    console.log(`containers not cleaned: ${docker.unavailable}`);
+  const seen = await reapContainers(docker, ctx);
   if (parsed.flags['containers-only'] !== true) {
     const kubeconfig = stringFlag(parsed.flags, 'kubeconfig');
     const context = stringFlag(parsed.flags, 'context');

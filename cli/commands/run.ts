@@ -13,14 +13,23 @@ import { readState } from '../../clusters/cluster-state.ts';
 import { repoRoot } from '../../clusters/paths.ts';
 import { defaultClusterName, profileNames, type ProfileName } from '../../clusters/profiles.ts';
 import { CleanupStack, cleanupOnSignals } from '../../helpers/cleanup.ts';
+import { dockerEndpointOf, resolveDockerEndpoint } from '../../helpers/docker.ts';
 import { ExitCode, messageOf } from '../../helpers/errors.ts';
 import { checkApiReachable, kubeconfigPath, loadKubeConfig } from '../../helpers/kubeconfig.ts';
+import { findLeftovers, renderLeftovers, type LeftoverScope } from '../../helpers/leftovers.ts';
 import {
   processAlive,
   reapContainers,
   reapNamespaces,
   removeRunObjects,
 } from '../../helpers/reaper.ts';
+import {
+  runDescriptionVariable,
+  runDescriptionVersion,
+  writeRunDescription,
+  type RunDescription,
+  type RunSettings,
+} from '../../helpers/run-description.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
 import { prepareReports, writeReports } from '../../reports/generate.ts';
 import { parseExternalTarget } from '../../suites/externalname/fixtures.ts';
@@ -88,6 +97,11 @@ export const runSpec: CommandSpec = {
       value: 'NAME[:PORT]',
       help: 'DNS name of a plain-HTTP server for the externalname area (default: a server it starts)',
     },
+    'nodes-network': {
+      type: 'string',
+      value: 'NAME',
+      help: "the Docker network of the cluster's nodes, where hosts outside the cluster are started (default kind; the Docker engine is DOCKER_HOST's, else the default socket)",
+    },
     parallel: {
       type: 'string',
       value: 'N',
@@ -129,7 +143,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       `--parallel must be a whole number, got ${parallel}`,
       'pass e.g. --parallel 2',
     );
-  const suiteEnv: Record<string, string> = {};
+  const settings: Mutable<Omit<RunSettings, 'kubeconfig' | 'context' | 'profile' | 'reportDir'>> = {
+    nodesNetwork: stringFlag(f, 'nodes-network') ?? 'kind',
+    verbose: process.env.KNC_VERBOSE === '1',
+  };
   const mirror = stringFlag(f, 'image-mirror');
   if (mirror !== undefined) {
     if (mirror.trim() === '' || /\s|:\/\//.test(mirror))
@@ -137,10 +154,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         `--image-mirror "${mirror}" is not a registry prefix`,
         'give a <host>[:<port>][/<path>] prefix without a scheme; images are pulled as PREFIX/<image>',
       );
-    suiteEnv.KNC_IMAGE_MIRROR = mirror;
+    settings.imageMirror = mirror;
   }
   const overrides = stringFlag(f, 'image-overrides');
-  if (overrides !== undefined) suiteEnv.KNC_IMAGE_OVERRIDES = validateImageOverrides(overrides);
+  if (overrides !== undefined) settings.imageOverrides = validateImageOverrides(overrides);
   const target = stringFlag(f, 'external-target');
   if (target !== undefined) {
     try {
@@ -151,9 +168,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         `give a name such as web.example.org or web.example.org:8080 (a server answering plain HTTP)`,
       );
     }
-    suiteEnv.KNC_EXTERNAL_TARGET = target;
+    settings.externalTarget = target;
   }
-  if (selection.checks !== undefined) suiteEnv.KNC_CHECKS = selection.checks.join(',');
+  if (selection.checks !== undefined) settings.checks = selection.checks;
   const kubeconfigFlag = stringFlag(f, 'kubeconfig');
   const contextFlag = stringFlag(f, 'context');
   const profileFlag = stringFlag(f, 'profile');
@@ -173,6 +190,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const removeHandlers = cleanupOnSignals(cleanup);
   let verdict: number;
   let cleanupFailed = false;
+  let leftovers: LeftoverScope | undefined;
+  let ownCluster: LeftoverScope['cluster'];
   try {
     let kubeconfig: string;
     let context: string;
@@ -210,6 +229,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         );
       }
       const name = keep ? standing : runScopedName(run, standing);
+      const hostEngine = dockerEndpointOf();
       const state = await clusterUp({
         profile,
         name,
@@ -219,6 +239,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       });
       kubeconfig = state.kubeconfig;
       context = state.context;
+      if (!keep && state.guest === undefined) ownCluster = { name, docker: hostEngine };
       if (state.guest !== undefined) {
         // The IPVS lane: the nodes' Docker network is inside the guest, so containers outside the
         // cluster (testcontainers) and the reaper talk to the guest's Docker engine.
@@ -226,18 +247,36 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         process.env.KNC_TIMEOUT_SCALE ??= String(state.guest.timeoutScale);
       }
     }
-    await prepareRun(kubeconfig, context, run.id, cleanup, log);
+    // The one Docker engine of the run: every container is created, listed and removed there.
+    const docker = await resolveDockerEndpoint();
+    log(
+      docker.unavailable === undefined
+        ? `docker ${docker.host} (${docker.source})`
+        : `docker: ${docker.unavailable}; hosts outside the cluster cannot be started`,
+    );
+    const description: RunDescription = {
+      version: runDescriptionVersion,
+      run,
+      settings: { ...settings, kubeconfig, context, profile, reportDir },
+      docker,
+    };
+    const descriptionFile = join(reportDir, 'run.json');
+    writeRunDescription(descriptionFile, description);
+    leftovers = {
+      ...(ownCluster === undefined ? {} : { cluster: ownCluster }),
+      runId: run.id,
+      kubeConfig: loadKubeConfig({ kubeconfig, context }),
+      kubectlFlags: `--kubeconfig ${kubeconfig} --context ${context}`,
+      docker,
+    };
+    await prepareRun(description, cleanup, log);
     log(
       `run ${run.id}: suites ${chosen.join(', ')}${selection.checks === undefined ? '' : ` (checks ${selection.checks.join(', ')})`}`,
     );
     const jestOptions = { parallel, tty: process.stdout.isTTY };
     const code = await runJest(chosen, join(reportDir, 'jest-results.json'), cleanup, jestOptions, {
-      ...suiteEnv,
+      [runDescriptionVariable]: descriptionFile,
       KNC_PROGRESS_START: String(startedAt),
-      KNC_KUBECONFIG: kubeconfig,
-      KNC_CONTEXT: context,
-      KNC_RUN_ID: run.id,
-      KNC_PROFILE: profile,
       KNC_REPORT_DIR: reportDir,
     });
     await writeReports({
@@ -259,8 +298,28 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       cleanupFailed = true;
     }
     removeHandlers();
+    if (leftovers !== undefined && (await leftBehind(leftovers, log))) cleanupFailed = true;
   }
   return cleanupFailed ? ExitCode.SetupError : verdict;
+}
+
+/** A writable copy of a settings object while the command line fills it. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * After cleanup: looks, by the run's labels, for anything of the run still there and names each
+ * with the command that removes it. Returns true when something is left.
+ */
+async function leftBehind(scope: LeftoverScope, log: (line: string) => void): Promise<boolean> {
+  const left = await findLeftovers(scope, scope.kubeConfig.makeApiClient(CoreV1Api));
+  if (left.length === 0) {
+    log(
+      `nothing of run ${scope.runId} is left (namespaces, containers, networks${scope.cluster === undefined ? '' : ', cluster nodes'})`,
+    );
+    return false;
+  }
+  for (const line of renderLeftovers(scope.runId, left)) log(line);
+  return true;
 }
 
 /**
@@ -268,22 +327,22 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
  * of everything this run will create, by its run label, as the last cleanup step.
  */
 async function prepareRun(
-  kubeconfig: string,
-  context: string,
-  runId: string,
+  description: RunDescription,
   cleanup: CleanupStack,
   log: (line: string) => void,
 ): Promise<void> {
-  const kc = loadKubeConfig({ kubeconfig, context });
+  const { settings, docker, run } = description;
+  const kc = loadKubeConfig({ kubeconfig: settings.kubeconfig, context: settings.context });
   const core = kc.makeApiClient(CoreV1Api);
   const ctx = { host: hostname(), now: new Date(), isAlive: processAlive };
-  const reaped = [...(await reapContainers(ctx)), ...(await reapNamespaces(core, ctx))].filter(
-    (o) => o.verdict.stale,
-  );
+  const reaped = [
+    ...(await reapContainers(docker, ctx)),
+    ...(await reapNamespaces(core, ctx)),
+  ].filter((o) => o.verdict.stale);
   for (const o of reaped)
     log(`removed ${o.kind} ${o.name} left by run ${o.run ?? '?'} (${o.verdict.reason})`);
-  cleanup.defer(`objects of run ${runId}`, async () => {
-    const removed = await removeRunObjects(core, runId);
+  cleanup.defer(`objects of run ${run.id}`, async () => {
+    const removed = await removeRunObjects(core, docker, run.id);
     if (removed.length > 0) log(`removed what the suites left: ${removed.join(', ')}`);
   });
 }

@@ -10,7 +10,7 @@
 // Why not a Corefile whose upstream forwarder points nowhere: the area's built-in target is named
 // inside the cluster zone (a selector-less headless Service), and CoreDNS follows a CNAME to a name
 // of its own zone itself, never through `forward`; such a break goes unseen by these checks (only
-// a KNC_EXTERNAL_TARGET outside the zone would need the forwarder).
+// an --external-target outside the zone would need the forwarder).
 //
 // Repair: on every node, delete the jump and then the chain.
 import type { Break, Repair, SelftestCluster } from '../break.ts';

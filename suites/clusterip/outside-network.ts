@@ -1,24 +1,25 @@
 /**
  * Whether a host outside the cluster can be played here: a container on the nodes' Docker network
  * (suites/framework/outside.ts). On our kind profiles it can; for an existing cluster it can when
- * the local Docker engine has that network (KNC_NODES_NETWORK, default "kind") and the cluster's
+ * the run's Docker engine has that network (the run description's nodesNetwork, default "kind") and the cluster's
  * nodes are on it (one of their InternalIPs among the network's containers), e.g. a kind cluster
  * given by --kubeconfig. Read once, before the checks are registered, so the check that needs it
  * is skipped with the reason instead of failing.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
-import { runHost } from '../../helpers/shell.ts';
+import { docker } from '../../helpers/docker.ts';
 import { suiteEnvironment } from '../framework/environment.ts';
-import { nodesNetwork } from '../framework/outside.ts';
 
 let cached: Promise<string | undefined> | undefined;
 
 async function detect(): Promise<string | undefined> {
   const env = suiteEnvironment();
   if (env.profile !== 'existing') return undefined;
-  const network = nodesNetwork();
-  const inspect = await runHost([
-    'docker',
+  const { settings, docker: endpoint } = env.description;
+  const network = settings.nodesNetwork;
+  if (endpoint.unavailable !== undefined)
+    return `no host outside the cluster: ${endpoint.unavailable}`;
+  const inspect = await docker(endpoint, [
     'network',
     'inspect',
     network,
@@ -26,7 +27,7 @@ async function detect(): Promise<string | undefined> {
     '{{range .Containers}}{{.IPv4Address}} {{.IPv6Address}} {{end}}',
   ]);
   if (inspect.exitCode !== 0) {
-    return `no Docker network "${network}" of the nodes on this machine (set KNC_NODES_NETWORK): ${inspect.stderr.trim() || `exit ${String(inspect.exitCode)}`}`;
+    return `no Docker network "${network}" of the nodes in the Docker engine ${endpoint.host}: ${inspect.stderr.trim() || `exit ${String(inspect.exitCode)}`}`;
   }
   const onNetwork = new Set(
     inspect.stdout
@@ -40,7 +41,7 @@ async function detect(): Promise<string | undefined> {
   );
   return ips.some((ip) => onNetwork.has(ip))
     ? undefined
-    : `none of the nodes' InternalIPs (${ips.join(', ')}) is on the Docker network "${network}" (set KNC_NODES_NETWORK)`;
+    : `none of the nodes' InternalIPs (${ips.join(', ')}) is on the Docker network "${network}"`;
 }
 
 /** Why no outside host can be started for this cluster, or undefined when one can. */

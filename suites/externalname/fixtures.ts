@@ -8,7 +8,7 @@
  * ExternalName Service `external` then points at `outside-target.<ns>.svc.<cluster domain>`: a real
  * DNS name whose address is outside the cluster network.
  *
- * KNC_EXTERNAL_TARGET=<dns name>[:port] (the CLI's --external-target sets it) points `external` at
+ * --external-target <dns name>[:port] points `external` at
  * that real name instead (a plain-HTTP server on the port, 80 by default); no outside container is
  * started then, and the answer is only required to be an HTTP response, since its content is not ours.
  */
@@ -24,7 +24,7 @@ export interface ExternalTarget {
   readonly name: string;
   /** The HTTP port the target serves. */
   readonly port: number;
-  /** "the outside container …" or "KNC_EXTERNAL_TARGET=…", for evidence. */
+  /** "the outside container …" or "--external-target …", for evidence. */
   readonly source: string;
   /** The host name the target's answer names ("This is <host>"), when the target is ours. */
   readonly answersAs: string | undefined;
@@ -51,7 +51,7 @@ export const externalServiceName = 'external';
 export const outsideTargetName = 'outside-target';
 
 /**
- * Parses KNC_EXTERNAL_TARGET: a DNS name (RFC 1123, a trailing dot allowed), optionally ":port";
+ * Parses --external-target: a DNS name (RFC 1123, a trailing dot allowed), optionally ":port";
  * undefined when unset or empty.
  * @throws {SetupError} when the value is not a DNS name with an optional port.
  */
@@ -69,7 +69,7 @@ export function parseExternalTarget(
     port > 65535
   ) {
     throw new SetupError(
-      `KNC_EXTERNAL_TARGET="${raw}" is not a DNS name with an optional port`,
+      `--external-target "${raw}" is not a DNS name with an optional port`,
       'give a name such as web.example.org or web.example.org:8080 (a server answering plain HTTP), or unset it to use the built-in outside server',
     );
   }
@@ -88,9 +88,9 @@ export function clusterDomainFromResolvConf(text: string, namespace: string): st
   return undefined;
 }
 
-/** Starts the outside server (unless KNC_EXTERNAL_TARGET is set), the client, and the Services. */
+/** Starts the outside server (unless --external-target is given), the client, and the Services. */
 export async function setUpExternalName(ctx: SuiteContext): Promise<ExternalNameFixtures> {
-  const given = parseExternalTarget(process.env.KNC_EXTERNAL_TARGET);
+  const given = parseExternalTarget(ctx.settings.externalTarget);
   const [client, outside] = await Promise.all([
     startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
     given === undefined
@@ -109,10 +109,10 @@ export async function setUpExternalName(ctx: SuiteContext): Promise<ExternalName
   }
   let target: ExternalTarget;
   if (outside === undefined) {
-    if (given === undefined) throw new Error('neither KNC_EXTERNAL_TARGET nor an outside server');
+    if (given === undefined) throw new Error('neither --external-target nor an outside server');
     target = {
       ...given,
-      source: `KNC_EXTERNAL_TARGET=${process.env.KNC_EXTERNAL_TARGET ?? ''}`,
+      source: `--external-target ${ctx.settings.externalTarget ?? ''}`,
       answersAs: undefined,
     };
   } else {

@@ -12,6 +12,7 @@ import { declareChecks, testNameOf } from '../../reports/catalog.ts';
 import { recordObservation } from '../../reports/observations.ts';
 import type { Check } from './check.ts';
 import { readClusterFacts } from './cluster-facts.ts';
+import { suiteEnvironment } from './environment.ts';
 import { CheckFailure, Evidence } from './evidence.ts';
 import { openSuite, type SuiteContext } from './suite-context.ts';
 
@@ -22,8 +23,8 @@ export async function registerArea<F>(
   checks: readonly Check<F>[],
 ): Promise<void> {
   const facts = await readClusterFacts();
-  // `netconform run --suites/--skip` with check ids passes the chosen ids in KNC_CHECKS.
-  const chosen = process.env.KNC_CHECKS?.split(',');
+  // `netconform run --suites/--skip` with check ids records the chosen ids in the run description.
+  const chosen = suiteEnvironment().description.settings.checks;
   const reasons = new Map(
     checks.map((c) => [
       c,

@@ -1,10 +1,11 @@
 /**
- * What a suite process learns from the command that started it (netconform run sets KNC_*),
- * with fallbacks so that jest can also be pointed at a cluster directly (KUBECONFIG).
+ * What a suite process knows of its run: the kubeconfig and run of the run description
+ * (helpers/run-description.ts), loaded once per process.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../helpers/kubeconfig.ts';
-import { newRun, type RunIdentity } from '../../helpers/run-id.ts';
+import { runDescription, type RunDescription } from '../../helpers/run-description.ts';
+import type { RunIdentity } from '../../helpers/run-id.ts';
 
 /** The cluster and run a suite works in. */
 export interface SuiteEnvironment {
@@ -12,21 +13,22 @@ export interface SuiteEnvironment {
   readonly run: RunIdentity;
   /** The kind profile the cluster was made with, or "existing". */
   readonly profile: string;
+  /** The whole description: settings and the Docker endpoint. */
+  readonly description: RunDescription;
 }
 
-/** Reads the environment once per suite process. */
-export function suiteEnvironment(env: NodeJS.ProcessEnv = process.env): SuiteEnvironment {
-  const kubeconfig = env.KNC_KUBECONFIG;
-  const context = env.KNC_CONTEXT;
-  const kubeConfig = loadKubeConfig({
-    ...(kubeconfig ? { kubeconfig } : {}),
-    ...(context ? { context } : {}),
-  });
-  const base = newRun();
-  const runId = env.KNC_RUN_ID;
-  return {
-    kubeConfig,
-    run: runId ? { ...base, id: runId } : base,
-    profile: env.KNC_PROFILE ?? 'existing',
+let cached: SuiteEnvironment | undefined;
+
+/** The suite environment of this process, read once. */
+export function suiteEnvironment(): SuiteEnvironment {
+  if (cached !== undefined) return cached;
+  const description = runDescription();
+  const { kubeconfig, context, profile } = description.settings;
+  cached = {
+    kubeConfig: loadKubeConfig({ kubeconfig, ...(context === '' ? {} : { context }) }),
+    run: description.run,
+    profile,
+    description,
   };
+  return cached;
 }

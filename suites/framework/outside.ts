@@ -4,14 +4,23 @@
  * external server (ExternalName target, egress SNAT). They carry the run's labels and owner, so the
  * reaper removes them if a run dies, and their removal is registered on the suite's cleanup stack.
  *
+ * Every one is created, used and removed through the run's one Docker engine (the run
+ * description's endpoint): testcontainers is pointed at it, and is refused when it picks another
+ * engine (it falls back to the default socket when the one it was given does not answer), so that
+ * a container is never created through one engine and looked for through another.
+ *
  * The Ryuk reaper container of testcontainers is not used (its image cannot be pulled on machines
  * without a registry); our own label-based reaper covers what a crashed run leaves.
  */
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+} from 'testcontainers';
+import { docker, dockerChecked, type DockerEndpoint } from '../../helpers/docker.ts';
 import { SetupError } from '../../helpers/errors.ts';
 import type { ProbeResult } from '../../helpers/probe-result.ts';
 import { runDockerLabels } from '../../helpers/run-id.ts';
-import { runHost, runHostChecked } from '../../helpers/shell.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import type { SuiteContext } from './suite-context.ts';
 
@@ -27,9 +36,33 @@ export interface OutsideHost {
   readonly container: StartedTestContainer;
 }
 
-/** The Docker network the cluster's nodes are on (kind's "kind" network unless told otherwise). */
-export function nodesNetwork(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KNC_NODES_NETWORK ?? 'kind';
+/**
+ * Points testcontainers at `endpoint` and checks that it took that engine.
+ * @throws {SetupError} when the endpoint is unavailable or testcontainers chose another engine.
+ */
+async function useEndpoint(endpoint: DockerEndpoint): Promise<void> {
+  if (endpoint.unavailable !== undefined)
+    throw new SetupError(
+      `no host outside the cluster can be started: ${endpoint.unavailable}`,
+      "start a Docker engine on this machine, or set DOCKER_HOST to one that runs on the nodes' network",
+    );
+  process.env.DOCKER_HOST = endpoint.host;
+  const client = await getContainerRuntimeClient();
+  const modem = (
+    client.container.dockerode as unknown as {
+      modem: { socketPath?: string; host?: string; port?: string | number };
+    }
+  ).modem;
+  const url = new URL(endpoint.host);
+  const same =
+    url.hostname === ''
+      ? modem.socketPath === url.pathname
+      : modem.host === url.hostname && String(modem.port ?? '') === url.port;
+  if (!same)
+    throw new SetupError(
+      `testcontainers did not take the run's Docker engine ${endpoint.host} (${endpoint.source}); it chose ${modem.socketPath ?? `${modem.host ?? '?'}:${String(modem.port ?? '?')}`}`,
+      `check that ${endpoint.host} answers (\`docker --host ${endpoint.host} version\`)`,
+    );
 }
 
 /**
@@ -41,8 +74,9 @@ export async function startOutsideHost(
   role: string,
   command?: readonly string[],
 ): Promise<OutsideHost> {
-  const network = nodesNetwork();
+  const network = ctx.settings.nodesNetwork;
   const image = ctx.images.netshoot;
+  await useEndpoint(ctx.docker);
   const container = await new GenericContainer(image)
     .withName(`${ctx.namespace}-${role}`)
     .withNetworkMode(network)
@@ -55,10 +89,10 @@ export async function startOutsideHost(
     .withStartupTimeout(timeout('podReady'))
     .start()
     .catch(async (error: unknown) => {
-      throw await missingImageOr(image, error);
+      throw await missingImageOr(ctx.docker, image, error);
     });
   ctx.cleanup.defer(`container ${container.getName()}`, async () => {
-    await runHostChecked(['docker', 'rm', '-f', '-v', container.getId()]);
+    await dockerChecked(ctx.docker, ['rm', '-f', '-v', container.getId()]);
   });
   const name = container.getName().replace(/^\//, '');
   return {
@@ -87,9 +121,13 @@ export async function startOutsideHost(
  * image is not in the Docker engine that runs it (testcontainers then tried a registry), else the
  * error itself.
  */
-async function missingImageOr(image: string, error: unknown): Promise<unknown> {
-  if ((await runHost(['docker', 'image', 'inspect', image])).exitCode === 0) return error;
-  const engine = process.env.DOCKER_HOST ?? 'the local Docker engine';
+async function missingImageOr(
+  endpoint: DockerEndpoint,
+  image: string,
+  error: unknown,
+): Promise<unknown> {
+  if ((await docker(endpoint, ['image', 'inspect', image])).exitCode === 0) return error;
+  const engine = `${endpoint.host} (${endpoint.source})`;
   const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
   return new SetupError(
     `image ${image} is not in ${engine}, which runs the hosts outside the cluster, and could not be pulled (${cause ?? ''})`,

@@ -11,8 +11,10 @@ import {
   type ExecTarget,
   type ExecTransport,
 } from '../../helpers/pod-exec.ts';
+import type { DockerEndpoint } from '../../helpers/docker.ts';
 import { poll } from '../../helpers/poll.ts';
 import type { ProbeResult } from '../../helpers/probe-result.ts';
+import type { RunSettings } from '../../helpers/run-description.ts';
 import {
   runAnnotations,
   runLabels,
@@ -32,6 +34,10 @@ export interface SuiteContext {
   readonly run: RunIdentity;
   /** The kind profile, or "existing". */
   readonly profile: string;
+  /** The run's settings (run description). */
+  readonly settings: RunSettings;
+  /** The run's one Docker engine, for hosts outside the cluster. */
+  readonly docker: DockerEndpoint;
   /** This suite's namespace (created by {@link openSuite}). */
   readonly namespace: string;
   /** Fixture image references, mirror and overrides applied. */
@@ -49,7 +55,7 @@ export interface SuiteContext {
   ): Promise<ProbeResult>;
   /** Runs a command in a container of any pod (kube-system reads, for example). */
   execIn(target: ExecTarget, command: readonly string[], budgetMs?: number): Promise<ProbeResult>;
-  /** A line for the run's log (kept quiet unless KNC_VERBOSE=1). */
+  /** A line for the run's log (kept quiet unless the run is verbose). */
   log(line: string): void;
 }
 
@@ -89,7 +95,7 @@ export async function openSuite(area: string): Promise<SuiteContext> {
     },
   });
   const transport: ExecTransport = apiServerExec(kc);
-  const verbose = process.env.KNC_VERBOSE === '1';
+  const verbose = env.description.settings.verbose;
   const log = (line: string): void => {
     if (verbose) process.stderr.write(`[${area}] ${line}\n`);
   };
@@ -101,8 +107,10 @@ export async function openSuite(area: string): Promise<SuiteContext> {
     discovery: kc.makeApiClient(DiscoveryV1Api),
     run: env.run,
     profile: env.profile,
+    settings: env.description.settings,
+    docker: env.description.docker,
     namespace,
-    images: fixtureImages(),
+    images: fixtureImages(env.description.settings),
     labels,
     cleanup,
     exec: (pod, container, command, budgetMs) =>

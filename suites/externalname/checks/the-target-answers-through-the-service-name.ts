@@ -1,7 +1,7 @@
 // Expected: a pod that requests http://external.<ns>.svc.<domain>/ reaches the ExternalName's target:
 // the resolver follows the CNAME to spec.externalName and connects to the address it resolves to,
 // outside the cluster network. With the built-in target the answer must come from the outside
-// server (its body names the container's host name); with KNC_EXTERNAL_TARGET=<dns name>[:port] any
+// server (its body names the container's host name); with --external-target <dns name>[:port] any
 // HTTP response from that name counts (its content is not ours). The request carries
 // "Host: <externalName>", since the target serves that name, not the Service's.
 import { classifyCurl, ConnectOutcome } from '../../../helpers/outcomes.ts';
