@@ -63,11 +63,11 @@ export const baseTimeouts = {
   loadBalancerInstall: 5 * 60_000,
   /** A released LoadBalancer address disappearing and becoming assignable again. */
   loadBalancerRelease: 30_000,
-  /** Headless Chromium printing its DevTools address (a cold start on 2 busy cores: a few seconds). */
+  /** Headless Chromium started and connected to playwright (a cold start on 2 busy cores: a few seconds). */
   browserStart: 60_000,
-  /** One DevTools command answered (a full-page screenshot is the slowest). */
+  /** One browser action (an evaluation, a navigation, a screenshot of a tall window is the slowest). */
   browserCommand: 30_000,
-  /** Chromium exiting after it was asked to close, before its processes are killed. */
+  /** Chromium closing: its processes ended and its profile removed. */
   browserStop: 10_000,
   /** The Allure report in the browser showing what a navigation or a click asked for. */
   reportRender: 60_000,

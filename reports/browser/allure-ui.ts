@@ -1,10 +1,10 @@
 /**
- * The JavaScript run inside the Allure 2 report page (through Runtime.evaluate) to read and click
+ * The JavaScript run inside the Allure 2 report page (playwright's page.evaluate) to read and click
  * what a person would: the suites tree (one group per area, one leaf per check), a check's result
  * pane (title, status label, failure message), and its evidence attachments, which open inline
  * when their row is clicked. Each function returns an expression; its arguments are embedded as
- * JSON. An expression that waits for something yields null until it is there (see
- * BrowserPage.waitFor).
+ * JSON. An expression that waits for something yields null until it is there (see waitFor in
+ * report-in-browser.ts).
  *
  * The selectors are Allure 2's own class names (allure-commandline 2.x); if an upgrade renames
  * them, the browser check fails saying which part of the page it could not find.

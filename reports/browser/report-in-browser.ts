@@ -8,21 +8,22 @@
  * (failed-check-view.ts), and saves a screenshot of it all, or two when it does not fit in one
  * window (screenshots.ts: the top of the result, and the opened evidence).
  *
- * The browser cannot reach the network (chromium.ts); every request the page made is recorded,
- * and one that tried to leave the machine is a problem too: the report must work offline.
+ * The browser (playwright-core driving the machine's Chromium, chromium.ts) cannot reach the
+ * network; every request the page made is recorded, and one that tried to leave the machine is a
+ * problem too: the report must work offline.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import type { CleanupStack } from '../../helpers/cleanup.ts';
 import { messageOf, SetupError } from '../../helpers/errors.ts';
+import { poll } from '../../helpers/poll.ts';
 import { reportPaths } from '../generate.ts';
 import type { Summary } from '../summary.ts';
 import * as ui from './allure-ui.ts';
-import { CdpConnection } from './cdp.ts';
-import { launchChromium } from './chromium.ts';
+import { openBrowserPage } from './chromium.ts';
 import { expectedView, judgeView, type ExpectedView, type SeenView } from './failed-check-view.ts';
-import { BrowserPage, isLocalUrl } from './page.ts';
 import {
   evidenceScreenshotPath,
   screenshotPlan,
@@ -69,6 +70,14 @@ export interface ReportInBrowserResult {
   readonly durationMs: number;
 }
 
+/** True for an address that stays on this machine (files, inline data, the loopback). */
+export function isLocalUrl(url: string): boolean {
+  if (/^(?:file|data|blob|about|chrome|devtools|chrome-error):/i.test(url)) return true;
+  return /^(?:https?|wss?):\/\/(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\d+)?(?:\/|$)/i.test(
+    url,
+  );
+}
+
 /** The default screenshot of a report directory. */
 export function screenshotPath(reportDir: string): string {
   return join(reportDir, 'report-in-browser.png');
@@ -105,18 +114,16 @@ export async function checkReportInBrowser(
     rmSync(file, { force: true });
   options.log(`report in browser: ${url}, looking for failed check ${expected.checkId}`);
 
-  const chromium = await launchChromium({
+  const browser = await openBrowserPage({
     window,
     log: options.log,
     ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
   });
-  let connection: CdpConnection | undefined;
+  const { page } = browser;
   const problems: string[] = [];
   let seen: SeenView | undefined;
   const saved: Screenshot[] = [];
   try {
-    connection = await CdpConnection.connect(chromium.webSocketUrl);
-    const page = await BrowserPage.open(connection, window);
     try {
       seen = await lookAtFailedCheck(page, url, expected, problems);
       if (seen !== undefined) problems.push(...judgeView(expected, seen));
@@ -128,16 +135,16 @@ export async function checkReportInBrowser(
     } catch (error) {
       problems.push(`no screenshot: ${messageOf(error)}`);
     }
-    const away = page.requestedUrls.filter((u) => !isLocalUrl(u));
+    const away = browser.requestedUrls.filter((u) => !isLocalUrl(u));
     if (away.length > 0) {
       problems.push(
         `the report asked for addresses off this machine (blocked here): ${away.map((u) => u.slice(0, 120)).join(', ')}`,
       );
     }
-    for (const error of page.scriptErrors) options.log(`report in browser: page error: ${error}`);
+    for (const error of browser.scriptErrors)
+      options.log(`report in browser: page error: ${error}`);
   } finally {
-    connection?.close();
-    await chromium.stop();
+    await browser.close();
   }
   return {
     expected,
@@ -154,20 +161,21 @@ export async function checkReportInBrowser(
  * is on screen, or undefined (with a problem pushed) when the check is not in the tree.
  */
 async function lookAtFailedCheck(
-  page: BrowserPage,
+  page: Page,
   url: string,
   expected: ExpectedView,
   problems: string[],
 ): Promise<SeenView | undefined> {
   const { area, title } = expected;
   const attachment = expected.evidence.title;
-  await page.navigate(url);
-  const suites = await page.waitFor<string[]>('the report to draw its suites', ui.suiteNames());
+  await page.goto(url);
+  const suites = await waitFor<string[]>(page, 'the report to draw its suites', ui.suiteNames());
   if (!(await page.evaluate<boolean>(ui.openSuite(area)))) {
     problems.push(`the report has no suite ${area} (its suites: ${suites.join(', ')})`);
     return undefined;
   }
-  const listed = await page.waitFor<{ title: string; status: string }[]>(
+  const listed = await waitFor<{ title: string; status: string }[]>(
+    page,
     `the checks of suite ${area} to be listed`,
     ui.checksOfSuite(area),
   );
@@ -182,9 +190,9 @@ async function lookAtFailedCheck(
     problems.push(`the suites tree marks "${title}" ${leaf.status}, expected failed`);
   }
   await page.evaluate(ui.openCheck(area, title));
-  await page.waitFor(`the result of "${title}" to be shown`, ui.resultShown(title));
+  await waitFor(page, `the result of "${title}" to be shown`, ui.resultShown(title));
   if (await page.evaluate<boolean>(ui.openAttachment(attachment))) {
-    await page.waitFor(`the attachment "${attachment}" to open`, ui.attachmentText(attachment));
+    await waitFor(page, `the attachment "${attachment}" to open`, ui.attachmentText(attachment));
   }
   return page.evaluate<SeenView>(ui.seenView(attachment));
 }
@@ -196,7 +204,7 @@ async function lookAtFailedCheck(
  * pushed onto `saved` once written, with the parts in view in it.
  */
 async function takeScreenshots(
-  page: BrowserPage,
+  page: Page,
   attachment: string,
   path: string,
   saved: Screenshot[],
@@ -211,12 +219,30 @@ async function takeScreenshots(
     evidence,
   });
   for (const step of steps) {
-    await page.resize({ width: window.width, height: step.height });
+    await page.setViewportSize({ width: window.width, height: step.height });
     await page.evaluate(
       step.view === 'top' ? ui.scrollResultToTop() : ui.revealAttachment(attachment),
     );
     const shows = await page.evaluate<ViewPart[]>(ui.partsInView(attachment));
-    await page.screenshot(step.path);
+    await page.screenshot({ path: step.path });
     saved.push({ path: step.path, shows });
   }
+}
+
+/**
+ * Evaluates `expression` in the page until it yields something other than null or undefined,
+ * within the `reportRender` deadline; `what` names what is awaited in the timeout message.
+ */
+async function waitFor<T>(page: Page, what: string, expression: string): Promise<T> {
+  return poll({
+    what,
+    deadline: 'reportRender',
+    intervalMs: 250,
+    attempt: async () => {
+      const value = await page.evaluate<T | null | undefined>(expression);
+      return value === null || value === undefined
+        ? { done: false, state: undefined, summary: 'not on the page yet' }
+        : { done: true, state: value };
+    },
+  }) as Promise<T>;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { isLocalUrl } from './page.ts';
+import { isLocalUrl } from './report-in-browser.ts';
 
 test('files, inline data and the loopback stay on the machine', () => {
   for (const url of [
