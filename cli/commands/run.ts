@@ -114,7 +114,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return ExitCode.Passed;
   }
   const f = parsed.flags;
-  const selection = resolveSelection(
+  const selection = await resolveSelection(
     listFlag(f, 'suites'),
     listFlag(f, 'skip'),
     suiteAreas(),
