@@ -101,7 +101,7 @@ export const runSpec: CommandSpec = {
     'report-dir': {
       type: 'string',
       value: 'DIR',
-      help: 'where reports are written (default reports/out)',
+      help: 'where reports are written (default reports/out in the current directory)',
     },
   },
 };
@@ -166,7 +166,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   const startedAt = Date.now();
   const log = progress(performance.now());
-  const reportDir = resolve(stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out'));
+  const reportDir = resolve(stringFlag(f, 'report-dir') ?? join('reports', 'out'));
   await prepareReports(reportDir);
   const run = newRun();
   const cleanup = new CleanupStack({ log });
