@@ -14,9 +14,13 @@ import type { Config } from 'jest';
 
 const reportDir = process.env.KNC_REPORT_DIR ?? join(import.meta.dirname, 'reports', 'out');
 
+// Installed as a package, the project itself lies under a node_modules folder: only its own
+// node_modules are dependencies (jest's defaults would ignore and not transform every file).
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs' },
+  transformIgnorePatterns: ['<rootDir>/node_modules/'],
+  testPathIgnorePatterns: ['<rootDir>/node_modules/'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 } satisfies Config;
@@ -42,6 +46,10 @@ const config: Config = {
       ...common,
       displayName: 'conformance',
       testMatch: ['<rootDir>/suites/**/*.suite.ts'],
+      // Only suites/ is searched, so files under a node_modules path (an installed package) are
+      // kept in jest's file map without crawling the dependencies.
+      roots: ['<rootDir>/suites'],
+      haste: { retainAllFiles: true },
       slowTestThreshold: 60,
       testEnvironment: 'allure-jest/node',
       testEnvironmentOptions: { resultsDir: join(reportDir, 'allure-results') },

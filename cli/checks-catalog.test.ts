@@ -1,12 +1,13 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../clusters/paths.ts';
 import {
   checkCatalog,
   closeMatches,
   editDistance,
-  parseCheckSource,
+  readCheckModule,
   resolveSelection,
   type CheckInfo,
 } from './checks-catalog.ts';
@@ -14,9 +15,9 @@ import { suiteAreas } from './suites.ts';
 import { UsageError } from './usage-error.ts';
 
 describe('checkCatalog', () => {
-  const catalog = checkCatalog();
-
-  it('finds every check file once, with its id <area>/<file name> and a title', () => {
+  it('finds every check file once, with its id <area>/<file name> and a title, without a cluster', async () => {
+    // No cluster: importing a check module must not need one.
+    const catalog = await checkCatalog();
     const files = suiteAreas().flatMap((area) =>
       readdirSync(join(repoRoot, 'suites', area, 'checks'))
         .filter((f) => f.endsWith('.ts'))
@@ -28,21 +29,30 @@ describe('checkCatalog', () => {
   });
 });
 
-describe('parseCheckSource', () => {
-  it.each([
-    ["export default defineCheck<F>({ id: 'a/b', title: 'one', assess: async () => {} });", 'one'],
-    ['export default defineCheck({\n  id: "a/b",\n  title:\n    `two`,\n});', 'two'],
-    ["export default defineCheck({ id: 'a/b', title: 'th' + 'ree' });", 'three'],
-  ])('reads id and title from %j', (source, title) => {
-    expect(parseCheckSource('x.ts', source)).toEqual({ id: 'a/b', title });
+describe('readCheckModule', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'knc-catalog-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const moduleOf = (name: string, source: string): string => {
+    const path = join(dir, `${name}.mjs`);
+    writeFileSync(path, source);
+    return path;
+  };
+
+  it('reads id and title of the default export', async () => {
+    const path = moduleOf('check', "export default { id: 'a/b', title: 'one', assess() {} };");
+    await expect(readCheckModule(path, 'x.ts')).resolves.toEqual({ id: 'a/b', title: 'one' });
   });
 
   it.each([
-    "export default defineCheck({ id: 'a/b', title: `t ${x}` });",
-    "export const check = defineCheck({ id: 'a/b', title: 't' });",
-    "export default defineCheck({ id: 'a/b' });",
-  ])('names the file when %j is not a literal check', (source) => {
-    expect(() => parseCheckSource('x.ts', source)).toThrow(/^x\.ts: expected `export default/);
+    ['no-default', "export const check = { id: 'a/b', title: 't' };"],
+    ['no-title', "export default { id: 'a/b' };"],
+    ['not-strings', 'export default { id: 1, title: 2 };'],
+  ])('names the file when the default export is not a check (%s)', async (name, source) => {
+    await expect(readCheckModule(moduleOf(name, source), 'x.ts')).rejects.toThrow(
+      /^x\.ts: expected `export default defineCheck/,
+    );
   });
 });
 
@@ -77,16 +87,17 @@ describe('resolveSelection', () => {
     { id: 'dns/b', area: 'dns', title: 'B', file: 'suites/dns/checks/b.ts' },
     { id: 'nodeport/c', area: 'nodeport', title: 'C', file: 'suites/nodeport/checks/c.ts' },
   ];
-  const noCatalog = (): CheckInfo[] => {
+  const noCatalog = (): Promise<CheckInfo[]> => {
     throw new Error('the catalog is not needed for areas');
   };
+  const withCatalog = (): Promise<CheckInfo[]> => Promise.resolve(catalog);
 
   it.each([
     [[], [], { areas: ['dns', 'nodeport'], checks: undefined }],
     [['nodeport'], [], { areas: ['nodeport'], checks: undefined }],
     [[], ['dns'], { areas: ['nodeport'], checks: undefined }],
-  ] as const)('areas only: --suites %j --skip %j', (suites, skip, expected) => {
-    expect(resolveSelection(suites, skip, areas, noCatalog)).toEqual(expected);
+  ] as const)('areas only: --suites %j --skip %j', async (suites, skip, expected) => {
+    await expect(resolveSelection(suites, skip, areas, noCatalog)).resolves.toEqual(expected);
   });
 
   it.each([
@@ -94,8 +105,8 @@ describe('resolveSelection', () => {
     [['dns/b', 'nodeport'], [], { areas: ['dns', 'nodeport'], checks: ['dns/b', 'nodeport/c'] }],
     [[], ['dns/a'], { areas: ['dns', 'nodeport'], checks: ['dns/b', 'nodeport/c'] }],
     [['dns'], ['dns/a'], { areas: ['dns'], checks: ['dns/b'] }],
-  ] as const)('with check ids: --suites %j --skip %j', (suites, skip, expected) => {
-    expect(resolveSelection(suites, skip, areas, () => catalog)).toEqual(expected);
+  ] as const)('with check ids: --suites %j --skip %j', async (suites, skip, expected) => {
+    await expect(resolveSelection(suites, skip, areas, withCatalog)).resolves.toEqual(expected);
   });
 
   it.each([
@@ -104,9 +115,9 @@ describe('resolveSelection', () => {
     [['dns/zzzzzz'], [], 'unknown check "dns/zzzzzz"', /the checks of dns are dns\/a, dns\/b/],
     [['dns'], ['dns/a', 'dns/b'], 'no check left to run after --suites/--skip', /dns, nodeport/],
     [['dns'], ['dns'], 'no check left to run after --suites/--skip', /dns, nodeport/],
-  ] as const)('--suites %j --skip %j: %s', (suites, skip, message, fix) => {
+  ] as const)('--suites %j --skip %j: %s', async (suites, skip, message, fix) => {
     try {
-      resolveSelection(suites, skip, areas, () => catalog);
+      await resolveSelection(suites, skip, areas, withCatalog);
       throw new Error('no error');
     } catch (error) {
       expect(error).toBeInstanceOf(UsageError);

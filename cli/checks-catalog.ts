@@ -1,17 +1,14 @@
 /**
  * The checks that exist, found without a cluster: one file per check under
- * suites/<area>/checks/, whose default export is `defineCheck({ id, title, … })`.
- *
- * Why the files are parsed rather than imported: a check module may read facts about the cluster
- * at import time (a top-level `await`, e.g. whether an outside host can be started), so importing
- * it needs a cluster. The id and the title are string literals in the `defineCheck` call, which
- * TypeScript's parser reads from the source alone; a check written otherwise is reported by name.
+ * suites/<area>/checks/, whose default export is `defineCheck({ id, title, … })`. The check
+ * modules are imported: they do no cluster or Docker I/O at import time (the facts their
+ * requirements need are read by registerArea, suites/framework/cluster-facts.ts).
  *
  * Also here: resolving `--suites`/`--skip`, whose items are areas or check ids.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import ts from 'typescript';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../clusters/paths.ts';
 import { program } from './program.ts';
 import { suiteAreas } from './suites.ts';
@@ -28,68 +25,51 @@ export interface CheckInfo {
   readonly file: string;
 }
 
-/** The value of a string literal, or of literals joined with `+`; undefined for anything else. */
-function literalText(node: ts.Expression): string | undefined {
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isParenthesizedExpression(node)) return literalText(node.expression);
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    const left = literalText(node.left);
-    const right = literalText(node.right);
-    return left === undefined || right === undefined ? undefined : left + right;
-  }
-  return undefined;
-}
-
 /**
- * Reads id and title from the `export default defineCheck({ … })` of a check file's source.
- * @throws {Error} naming the file when there is no such call or id/title are not literals.
+ * Imports the module at `path` and reads id and title of its default export.
+ * @throws {Error} naming `file` when the default export is not a check.
  */
-export function parseCheckSource(file: string, source: string): { id: string; title: string } {
-  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  for (const statement of sf.statements) {
-    if (!ts.isExportAssignment(statement) || statement.isExportEquals === true) continue;
-    const call = statement.expression;
-    const arg = ts.isCallExpression(call) ? call.arguments[0] : undefined;
-    if (arg === undefined || !ts.isObjectLiteralExpression(arg)) break;
-    const fields = new Map<string, string | undefined>();
-    for (const p of arg.properties) {
-      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)))
-        fields.set(p.name.text, literalText(p.initializer));
-    }
-    const id = fields.get('id');
-    const title = fields.get('title');
-    if (id !== undefined && title !== undefined) return { id, title };
-    break;
-  }
-  throw new Error(
-    `${file}: expected \`export default defineCheck({ id: '…', title: '…', … })\` with string literals for id and title`,
-  );
+export async function readCheckModule(
+  path: string,
+  file: string,
+): Promise<{ id: string; title: string }> {
+  const check = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+  if (
+    typeof check === 'object' &&
+    check !== null &&
+    'id' in check &&
+    'title' in check &&
+    typeof check.id === 'string' &&
+    typeof check.title === 'string'
+  )
+    return { id: check.id, title: check.title };
+  throw new Error(`${file}: expected \`export default defineCheck({ id, title, … })\``);
 }
 
 /**
  * Every check of every area, sorted by id.
  * @throws {Error} when a check file cannot be read as a check or its id is not <area>/<file name>.
  */
-export function checkCatalog(): CheckInfo[] {
-  const root = repoRoot;
-  const out: CheckInfo[] = [];
-  for (const area of suiteAreas()) {
-    const dir = join(root, 'suites', area, 'checks');
-    let files: string[];
+export async function checkCatalog(): Promise<CheckInfo[]> {
+  const files = suiteAreas().flatMap((area) => {
+    const dir = join(repoRoot, 'suites', area, 'checks');
+    let names: string[];
     try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+      names = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     } catch {
-      continue;
+      return [];
     }
-    for (const name of files) {
-      const file = join('suites', area, 'checks', name);
-      const { id, title } = parseCheckSource(file, readFileSync(join(root, file), 'utf8'));
+    return names.map((name) => ({ area, name, file: join('suites', area, 'checks', name) }));
+  });
+  const out = await Promise.all(
+    files.map(async ({ area, name, file }) => {
+      const { id, title } = await readCheckModule(join(repoRoot, file), file);
       const expected = `${area}/${basename(name, '.ts')}`;
       if (id !== expected)
         throw new Error(`${file}: the check's id is "${id}", expected "${expected}"`);
-      out.push({ id, area, title, file });
-    }
-  }
+      return { id, area, title, file };
+    }),
+  );
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -154,16 +134,16 @@ export interface Selection {
 
 /**
  * Resolves the items of `--suites` and `--skip` (areas or check ids). `catalog` is called only
- * when a check id is named.
+ * when a check id is named (it imports every check module).
  * @throws {UsageError} for an unknown area or check id (listing the valid areas or the closest
  * ids) and when nothing is left to run.
  */
-export function resolveSelection(
+export async function resolveSelection(
   suites: readonly string[],
   skip: readonly string[],
   areas: readonly string[],
-  catalog: () => readonly CheckInfo[],
-): Selection {
+  catalog: () => Promise<readonly CheckInfo[]>,
+): Promise<Selection> {
   const items = [...suites, ...skip];
   let checks: readonly CheckInfo[] | undefined;
   for (const item of items) {
@@ -175,7 +155,7 @@ export function resolveSelection(
         );
       continue;
     }
-    checks ??= catalog();
+    checks ??= await catalog();
     if (checks.some((c) => c.id === item)) continue;
     const area = item.slice(0, item.indexOf('/'));
     const pool = checks.filter((c) => c.area === area).map((c) => c.id);

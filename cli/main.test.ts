@@ -1,7 +1,7 @@
 // The command line as users meet it: real processes of bin/netconform, their exit codes and what
 // they print for bad input. No cluster is involved; these inputs fail before one is needed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,8 +29,26 @@ describe('netconform', () => {
     const r = netconform('conform');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'error: unknown command "conform"\n  fix: use one of: run, cluster, clean, list, doctor\n',
+      'error: unknown command "conform"\n  fix: use one of: run, cluster, clean, list, doctor, version\n',
     );
+  });
+
+  it('--version, -V and version print the package version, the commit and the pinned Kubernetes', () => {
+    const pkg = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '..', 'package.json'), 'utf8'),
+    ) as {
+      version: string;
+    };
+    const outputs = ['--version', '-V', 'version'].map((flag) => netconform(flag));
+    for (const r of outputs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^kube-netconform ${pkg.version.replaceAll('.', '\\.')}\ncommit [0-9a-f]{7,}\nkubernetes v\\d+\\.\\d+\\.\\d+ `,
+        ),
+      );
+    }
+    expect(new Set(outputs.map((r) => r.stdout)).size).toBe(1);
   });
 
   it('every command has --help', () => {

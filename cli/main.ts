@@ -1,6 +1,7 @@
 /**
- * The netconform command line: `run`, `cluster`, `clean`, `list`, `doctor`. Exit codes: 0 every applicable check
- * passed, 1 a check failed, 2 a usage or set-up error (the message names the fix).
+ * The netconform command line: `run`, `cluster`, `clean`, `list`, `doctor`, `version`. Exit codes:
+ * 0 every applicable check passed, 1 a check failed, 2 a usage or set-up error (the message names
+ * the fix).
  */
 import { ExitCode, messageOf, SetupError } from '../helpers/errors.ts';
 import { cleanCommand } from './commands/clean.ts';
@@ -8,6 +9,7 @@ import { clusterCommand } from './commands/cluster.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { listCommand } from './commands/list.ts';
 import { runCommand } from './commands/run.ts';
+import { versionCommand } from './commands/version.ts';
 import { program } from './program.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -22,6 +24,10 @@ const commands: Record<
   doctor: {
     summary: 'check this machine for what runs need, and say what to fix',
     run: doctorCommand,
+  },
+  version: {
+    summary: 'print the version, the commit and the pinned Kubernetes version (also --version, -V)',
+    run: versionCommand,
   },
 };
 
@@ -45,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(usage());
       return name === undefined ? ExitCode.SetupError : ExitCode.Passed;
     }
-    const command = commands[name];
+    const command = commands[name === '--version' || name === '-V' ? 'version' : name];
     if (command === undefined) {
       throw new UsageError(
         `unknown command "${name}"`,

@@ -8,13 +8,8 @@ const require = createRequire(import.meta.url);
 const jestBin = join(dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
 const result = spawnSync(
   process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--disable-warning=ExperimentalWarning',
-    '--disable-warning=DEP0190',
-    jestBin,
-    ...process.argv.slice(2),
-  ],
+  // process.execArgv: the warnings scripts/node24 silences, and its type-stripping hook if any.
+  ['--experimental-vm-modules', ...process.execArgv, jestBin, ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -1,5 +1,5 @@
 /**
- * `netconform list`: every area and its checks, one line each, read from the check files (no
+ * `netconform list`: every area and its checks, one line each, read from the check modules (no
  * cluster needed). The ids are what `run --suites/--skip` accept besides area names.
  */
 import { ExitCode } from '../../helpers/errors.ts';
@@ -32,14 +32,14 @@ export function renderList(checks: readonly CheckInfo[]): string[] {
 }
 
 /** Runs `list`; returns the exit code. */
-export function listCommand(argv: readonly string[]): Promise<number> {
+export async function listCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(program, listSpec, argv);
   if (parsed.help) {
     console.log(helpText(program, listSpec));
-    return Promise.resolve(ExitCode.Passed);
+    return ExitCode.Passed;
   }
-  const checks = checkCatalog();
+  const checks = await checkCatalog();
   const lines = parsed.flags.ids === true ? checks.map((c) => c.id) : renderList(checks);
   console.log(lines.join('\n'));
-  return Promise.resolve(ExitCode.Passed);
+  return ExitCode.Passed;
 }

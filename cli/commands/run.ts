@@ -115,7 +115,7 @@ export const runSpec: CommandSpec = {
     'report-dir': {
       type: 'string',
       value: 'DIR',
-      help: 'where reports are written (default reports/out)',
+      help: 'where reports are written (default reports/out in the current directory)',
     },
   },
 };
@@ -128,7 +128,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return ExitCode.Passed;
   }
   const f = parsed.flags;
-  const selection = resolveSelection(
+  const selection = await resolveSelection(
     listFlag(f, 'suites'),
     listFlag(f, 'skip'),
     suiteAreas(),
@@ -183,7 +183,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   const startedAt = Date.now();
   const log = progress(performance.now());
-  const reportDir = resolve(stringFlag(f, 'report-dir') ?? join(repoRoot, 'reports', 'out'));
+  const reportDir = resolve(stringFlag(f, 'report-dir') ?? join('reports', 'out'));
   await prepareReports(reportDir);
   const run = newRun();
   const cleanup = new CleanupStack({ log });

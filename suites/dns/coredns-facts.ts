@@ -1,6 +1,6 @@
 /**
- * What CoreDNS is configured to serve, read from the coredns ConfigMap in kube-system once, when
- * the DNS area is loaded (before its checks are registered), so that checks depending on an
+ * What CoreDNS is configured to serve, read from the coredns ConfigMap in kube-system once per
+ * suite process with the cluster facts (before checks are registered), so that checks depending on an
  * optional part of the kubernetes plugin (pod records, reverse zones) are skipped with the reason
  * when it is not configured. Only read; nothing in kube-system is changed.
  */
@@ -14,8 +14,10 @@ export type CorednsFacts =
   | { readonly found: true; readonly corefile: string; readonly plugin: KubernetesPlugin }
   | { readonly found: false; readonly reason: string };
 
+let cached: Promise<CorednsFacts> | undefined;
+
 /** Reads kube-system/coredns's Corefile and parses its kubernetes plugin. */
-export async function readCorednsFacts(): Promise<CorednsFacts> {
+async function readCorednsFacts(): Promise<CorednsFacts> {
   const core = suiteEnvironment().kubeConfig.makeApiClient(CoreV1Api);
   let corefile: string | undefined;
   try {
@@ -37,5 +39,8 @@ export async function readCorednsFacts(): Promise<CorednsFacts> {
   return { found: true, corefile, plugin };
 }
 
-/** The facts of this cluster, read when the module is first imported. */
-export const corednsFacts: CorednsFacts = await readCorednsFacts();
+/** The facts of this cluster, read on the first call. */
+export function corednsFacts(): Promise<CorednsFacts> {
+  cached ??= readCorednsFacts();
+  return cached;
+}

@@ -3,6 +3,8 @@
  * so that checks whose requirements are not met are skipped with the reason.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
+import { outsideHostUnavailable } from '../clusterip/outside-network.ts';
+import { corednsFacts, type CorednsFacts } from '../dns/coredns-facts.ts';
 import { suiteEnvironment } from './environment.ts';
 
 /** What the requirements of checks look at. */
@@ -13,13 +15,21 @@ export interface ClusterFacts {
   readonly schedulableNodes: number;
   /** kube-proxy's mode from its ConfigMap ("" means the default, iptables), or undefined without kube-proxy. */
   readonly configuredProxyMode: string | undefined;
+  /** Why no host outside the cluster can be played here; undefined when one can. */
+  readonly outsideHostUnavailable?: string;
+  /** What CoreDNS's kubernetes plugin serves, from the coredns ConfigMap. */
+  readonly coredns: CorednsFacts;
 }
 
 /** Reads the facts from the cluster. */
 export async function readClusterFacts(): Promise<ClusterFacts> {
   const env = suiteEnvironment();
   const core = env.kubeConfig.makeApiClient(CoreV1Api);
-  const nodes = await core.listNode();
+  const [nodes, outside, coredns] = await Promise.all([
+    core.listNode(),
+    outsideHostUnavailable(),
+    corednsFacts(),
+  ]);
   const schedulable = nodes.items.filter(
     (n) =>
       n.spec?.unschedulable !== true &&
@@ -33,5 +43,11 @@ export async function readClusterFacts(): Promise<ClusterFacts> {
   } catch {
     mode = undefined;
   }
-  return { profile: env.profile, schedulableNodes: schedulable, configuredProxyMode: mode };
+  return {
+    profile: env.profile,
+    schedulableNodes: schedulable,
+    configuredProxyMode: mode,
+    outsideHostUnavailable: outside,
+    coredns,
+  };
 }

@@ -15,11 +15,7 @@ import { CheckFailure } from '../../framework/evidence.ts';
 import { internalIP } from '../../framework/workloads.ts';
 import { podNames, podsOf } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
-import { outsideHostUnavailable } from '../outside-network.ts';
 import { serviceURL } from '../request-loop.ts';
-
-/** Why no outside host can be started here (read before the checks are registered). */
-const unavailable = await outsideHostUnavailable();
 
 /** The API server's port on the control-plane node. */
 const apiServerPort = 6443;
@@ -27,7 +23,7 @@ const apiServerPort = 6443;
 export default defineCheck<ClusterIPFixtures>({
   id: 'clusterip/cluster-ip-is-not-reachable-from-outside-the-cluster',
   title: 'a ClusterIP is not reachable from a host outside the cluster (control: the node is)',
-  skipUnless: () => unavailable,
+  skipUnless: (facts) => facts.outsideHostUnavailable,
   assess: async (ctx, f, evidence) => {
     const outside = f.outside;
     if (outside === undefined) throw new Error('no outside host was started');

@@ -4,7 +4,6 @@
 // for PTR records of ClusterIPs. Skipped when the plugin serves no reverse zone.
 import { DnsOutcome } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
-import { corednsFacts } from '../coredns-facts.ts';
 import { zonesCover } from '../dns-config.ts';
 import { expectDnsAnswers } from '../expect-dns.ts';
 import { reverseName } from '../expectations.ts';
@@ -14,9 +13,9 @@ import { readService } from '../service-pods.ts';
 export default defineCheck<DnsFixtures>({
   id: 'dns/a-cluster-ip-reverse-resolves-to-the-service-name',
   title: 'the reverse name of a ClusterIP resolves (PTR) to <svc>.<ns>.svc.<d>.',
-  skipUnless: () => {
-    if (!corednsFacts.found) return corednsFacts.reason;
-    const zones = corednsFacts.plugin.zones;
+  skipUnless: ({ coredns }) => {
+    if (!coredns.found) return coredns.reason;
+    const zones = coredns.plugin.zones;
     if (!zonesCover(zones, 'in-addr.arpa') && !zonesCover(zones, 'ip6.arpa')) {
       return `the CoreDNS kubernetes plugin serves no reverse zone (zones: ${zones.join(' ')})`;
     }

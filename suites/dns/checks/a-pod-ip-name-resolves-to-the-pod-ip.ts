@@ -11,9 +11,9 @@ import { names, type DnsFixtures } from '../fixtures.ts';
 export default defineCheck<DnsFixtures>({
   id: 'dns/a-pod-ip-name-resolves-to-the-pod-ip',
   title: 'the pod A record <a-b-c-d>.<ns>.pod.<d> resolves to the pod IP',
-  skipUnless: () => {
-    if (!corednsFacts.found) return corednsFacts.reason;
-    if (corednsFacts.plugin.pods === 'disabled') {
+  skipUnless: ({ coredns }) => {
+    if (!coredns.found) return coredns.reason;
+    if (coredns.plugin.pods === 'disabled') {
       return 'the CoreDNS kubernetes plugin has pods disabled (no `pods insecure|verified` line in the Corefile), so pod A records are not served';
     }
     return undefined;
@@ -24,6 +24,7 @@ export default defineCheck<DnsFixtures>({
       { pod: names.client, container: names.clientContainer },
       evidence,
       async () => {
+        const coredns = await corednsFacts();
         const web0 = await ctx.core.readNamespacedPod({
           name: `${names.statefulSet}-0`,
           namespace: ctx.namespace,
@@ -37,7 +38,7 @@ export default defineCheck<DnsFixtures>({
               type: v6 ? 'AAAA' : 'A',
             },
             expected: { outcome: DnsOutcome.Answered, records: [ip] },
-            because: `IP of pod ${p.metadata?.name ?? '?'}; Corefile: pods ${corednsFacts.found ? corednsFacts.plugin.pods : '?'}`,
+            because: `IP of pod ${p.metadata?.name ?? '?'}; Corefile: pods ${coredns.found ? coredns.plugin.pods : '?'}`,
           };
         });
       },
