@@ -38,7 +38,7 @@ export function kubeconfigPath(
  * Reads and validates the kubeconfig and selects the context. Its API clients retry the answers
  * that mean "not now" (helpers/api-retry.ts).
  * @throws {SetupError} for a missing or malformed file, an unknown context, or a context whose
- * cluster has no server address.
+ * cluster has no server address or one that is not an http(s) URL.
  */
 export function loadKubeConfig(
   source: ClusterSource,
@@ -88,6 +88,12 @@ export function loadKubeConfig(
     throw new SetupError(
       `context "${wanted}" in ${path} refers to a cluster with no server address`,
       'fix the clusters: entry of that context in the kubeconfig',
+    );
+  }
+  if (!/^https?:$/.test(URL.parse(cluster.server)?.protocol ?? '')) {
+    throw new SetupError(
+      `context "${wanted}" in ${path} refers to the server address "${cluster.server}", which is not an http(s) URL`,
+      'fix the clusters: entry of that context in the kubeconfig (e.g. server: https://127.0.0.1:6443)',
     );
   }
   return kc;

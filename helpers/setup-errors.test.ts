@@ -82,6 +82,16 @@ describe('kubeconfig errors', () => {
     expect(e.fix).toMatch(/--kubeconfig PATH, or unset KUBECONFIG/);
   });
 
+  it.each(['127.0.0.1 6443', 'https://127.0.0.1:70000', 'ftp://127.0.0.1'])(
+    'a server address that is no http(s) URL (%s) is named',
+    (server) => {
+      const path = kubeconfig(server);
+      expect(setupError(() => loadKubeConfig({ kubeconfig: path })).message).toBe(
+        `context "kind-a" in ${path} refers to the server address "${server}", which is not an http(s) URL`,
+      );
+    },
+  );
+
   it('selects the requested context', () => {
     const path = kubeconfig('https://127.0.0.1:6443', ['kind-a', 'prod']);
     expect(loadKubeConfig({ kubeconfig: path, context: 'prod' }).getCurrentContext()).toBe('prod');

@@ -36,7 +36,7 @@ const marker = { tool: 'kube-netconform', version: 1 } as const;
 export const ownOutputTree = join(repoRoot, 'reports', 'out');
 
 /** Kernel pseudo-filesystems: nothing can be written there, and mkdir may misbehave. */
-const pseudoFilesystems = ['/proc', '/sys', '/dev'];
+const pseudoFilesystems = ['/proc', '/sys'];
 
 const fix =
   'pass --report-dir a new or empty directory, or one an earlier `netconform run` wrote (default: reports/out)';
