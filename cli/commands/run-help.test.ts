@@ -1,6 +1,6 @@
 // `run --help` names every environment variable the tool reads while it runs, read from the
 // source: a variable is either in the help's "environment:" section or one that `run` itself sets
-// for the suites from a flag (cli/commands/run.ts).
+// for the suites from a flag (cli/commands/run.ts); and the section names none that nothing reads.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -20,7 +20,7 @@ function sources(dir: string, shallow = false): string[] {
 describe('run --help', () => {
   it('lists every environment variable the tool reads, or it is set by run from a flag', () => {
     const files = [
-      ...['cli', 'helpers', 'reports', 'suites/framework'].flatMap((d) => sources(d)),
+      ...['cli', 'helpers', 'reports', 'suites'].flatMap((d) => sources(d)),
       ...sources('clusters', true),
     ];
     const read = new Set(
@@ -37,8 +37,12 @@ describe('run --help', () => {
     const help = helpText(program, runSpec);
     const environment = help.slice(help.indexOf('\nenvironment:\n'));
     expect(read.size).toBeGreaterThan(5);
-    const unlisted = [...read].filter((name) => !setByRun.has(name) && !environment.includes(name));
+    const standard = new Set(['PATH', 'HOME']);
+    const unlisted = [...read].filter(
+      (name) => !setByRun.has(name) && !standard.has(name) && !environment.includes(name),
+    );
     expect(unlisted).toEqual([]);
+    expect(Object.keys(runSpec.environment ?? {}).filter((name) => !read.has(name))).toEqual([]);
     expect(environment).toMatch(/\n {2}KUBECONFIG +\S/);
   });
 });
