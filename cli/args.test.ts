@@ -54,8 +54,23 @@ describe('parseCommand', () => {
     );
   });
 
-  it('--help wins over everything else', () => {
+  it('--help wins over everything else, and -h is --help', () => {
     expect(parseCommand('netconform', spec, ['--help', 'extra']).help).toBe(true);
+    expect(parseCommand('netconform', spec, ['-h']).help).toBe(true);
+  });
+
+  it('takes a negative number after a string flag as its value', () => {
+    const p = parseCommand('netconform', spec, ['--timeout-scale', '-1', '--profile', '-.5']);
+    expect(p.flags['timeout-scale']).toBe('-1');
+    expect(p.flags.profile).toBe('-.5');
+    expect(() => numberFlag(p.flags, 'timeout-scale')).toThrow(
+      '--timeout-scale must be a positive number, got "-1"',
+    );
+    // A flag is still a flag, and after `--` nothing is rewritten.
+    expect(() => parseCommand('netconform', spec, ['--profile', '--keep'])).toThrow(UsageError);
+    expect(() => parseCommand('netconform', spec, ['--', '--profile', '-1'])).toThrow(
+      'unexpected argument "--profile"',
+    );
   });
 });
 
@@ -66,7 +81,8 @@ describe('flag values', () => {
     expect(() => numberFlag({ 'timeout-scale': '0' }, 'timeout-scale')).toThrow(
       '--timeout-scale must be a positive number, got "0"',
     );
-    expect(() => numberFlag({ 'timeout-scale': 'fast' }, 'timeout-scale')).toThrow(UsageError);
+    for (const bad of ['fast', '-1', 'NaN', 'Infinity', ''])
+      expect(() => numberFlag({ 'timeout-scale': bad }, 'timeout-scale')).toThrow(UsageError);
   });
 
   it('oneOf names every valid choice', () => {
@@ -93,8 +109,25 @@ describe('helpText', () => {
         '  --suites AREAS     areas',
         '  --keep             keep it',
         '  --timeout-scale N  scale',
-        '  --help             show this help',
+        '  -h, --help         show this help',
       ].join('\n'),
     );
+  });
+
+  it('ends with the examples and the environment variables, when the command has them', () => {
+    const text = helpText('netconform', {
+      ...spec,
+      examples: ['netconform run --keep   # keeps it'],
+      environment: { KUBECONFIG: 'the kubeconfig', KNC_X: 'x' },
+    });
+    expect(text.split('\n').slice(-7)).toEqual([
+      '',
+      'examples:',
+      '  netconform run --keep   # keeps it',
+      '',
+      'environment:',
+      '  KUBECONFIG  the kubeconfig',
+      '  KNC_X       x',
+    ]);
   });
 });

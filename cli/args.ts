@@ -1,6 +1,8 @@
 /**
  * Command-line parsing on node:util parseArgs, with the errors users need: an unknown flag or
- * command is named together with the valid ones, and every command has --help.
+ * command is named together with the valid ones, and every command has -h/--help (with examples,
+ * and the environment variables it reads). A negative number after a flag is that flag's value
+ * (`--timeout-scale -1` is refused as a number, not as an unknown flag).
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error.ts';
@@ -23,6 +25,10 @@ export interface CommandSpec {
   readonly flags: Readonly<Record<string, FlagSpec>>;
   /** Names of positional arguments, for help; more than these is an error. */
   readonly positionals?: readonly string[];
+  /** Command lines shown in help, each with a comment. */
+  readonly examples?: readonly string[];
+  /** The environment variables the command reads, and what for. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** Parsed flags: string, string[] or boolean values, keyed by flag name. */
@@ -40,18 +46,28 @@ export interface Parsed {
 /** Renders the --help text of a command. */
 export function helpText(program: string, spec: CommandSpec): string {
   const pos = (spec.positionals ?? []).map((p) => ` <${p}>`).join('');
-  const rows = Object.entries(spec.flags).map(
-    ([name, f]) => [`--${name}${f.value === undefined ? '' : ` ${f.value}`}`, f.help] as const,
-  );
-  rows.push(['--help', 'show this help']);
-  const width = Math.max(...rows.map(([left]) => left.length));
+  const rows: (readonly [string, string])[] = [
+    ...Object.entries(spec.flags).map(
+      ([name, f]) => [`--${name}${f.value === undefined ? '' : ` ${f.value}`}`, f.help] as const,
+    ),
+    ['-h, --help', 'show this help'],
+  ];
+  const table = (entries: readonly (readonly [string, string])[]): string[] => {
+    const width = Math.max(...entries.map(([left]) => left.length));
+    return entries.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+  };
+  const env = Object.entries(spec.environment ?? {});
   return [
     `usage: ${program} ${spec.name}${pos} [flags]`,
     '',
     spec.summary,
     '',
     'flags:',
-    ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`),
+    ...table(rows),
+    ...(spec.examples === undefined
+      ? []
+      : ['', 'examples:', ...spec.examples.map((e) => `  ${e}`)]),
+    ...(env.length === 0 ? [] : ['', 'environment:', ...table(env)]),
   ].join('\n');
 }
 
@@ -61,16 +77,22 @@ export function helpText(program: string, spec: CommandSpec): string {
  * unexpected positional argument.
  */
 export function parseCommand(program: string, spec: CommandSpec, argv: readonly string[]): Parsed {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
-    help: { type: 'boolean' },
-  };
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
+  > = { help: { type: 'boolean', short: 'h' } };
   for (const [name, f] of Object.entries(spec.flags)) {
     options[name] = f.multiple === true ? { type: f.type, multiple: true } : { type: f.type };
   }
   const valid = [...Object.keys(spec.flags), 'help'].map((n) => `--${n}`).join(', ');
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: withNegativeValues(argv, spec),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
@@ -94,6 +116,27 @@ export function parseCommand(program: string, spec: CommandSpec, argv: readonly 
     );
   }
   return { flags: parsed.values, positionals: parsed.positionals, help };
+}
+
+/** `argv` with `--flag -1` written as `--flag=-1` for string flags, which parseArgs would refuse. */
+function withNegativeValues(argv: readonly string[], spec: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    const flag = spec.flags[arg.slice(2)];
+    if (
+      arg.startsWith('--') &&
+      flag?.type === 'string' &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** A string flag's value, or undefined. */

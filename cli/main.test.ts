@@ -51,12 +51,23 @@ describe('netconform', () => {
     expect(new Set(outputs.map((r) => r.stdout)).size).toBe(1);
   });
 
-  it('every command has --help', () => {
-    for (const command of ['run', 'cluster', 'clean', 'list', 'doctor']) {
-      const r = netconform(command, '--help');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^usage: netconform ${command}`));
-    }
+  it('every command and subcommand has -h and --help, with examples', () => {
+    for (const command of [
+      'run',
+      'cluster',
+      'cluster up',
+      'cluster down',
+      'clean',
+      'list',
+      'doctor',
+    ])
+      for (const flag of ['-h', '--help']) {
+        const r = netconform(...command.split(' '), flag);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^usage: netconform ${command.split(' ')[0] ?? ''}`));
+        expect(r.stdout).toMatch(/\nexamples:\n {2}netconform /);
+      }
+    expect(netconform('-h').stdout).toMatch(/^usage: netconform <command>/);
   });
 
   it('an unknown suite exits 2 and lists the valid ones', () => {

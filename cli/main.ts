@@ -39,7 +39,12 @@ function usage(): string {
     'commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    `\`${program} <command> --help\` shows a command's flags.`,
+    'examples:',
+    `  ${program} run                          # a new kind cluster (iptables), every suite`,
+    `  ${program} run --context my-cluster     # an existing cluster`,
+    `  ${program} run --help`,
+    '',
+    `\`${program} <command> --help\` (or -h) shows a command's flags, examples and environment.`,
   ].join('\n');
 }
 

@@ -5,36 +5,40 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { RetryingKubeConfig } from './api-retry.ts';
 import { withDeadline } from './deadline.ts';
-import { messageOf, SetupError } from './errors.ts';
+import { messageOf, messageWithCauses, SetupError } from './errors.ts';
 import { timeout } from './timeouts.ts';
 
 /** Where to find the cluster. */
 export interface ClusterSource {
-  /** Path of the kubeconfig; default: $KUBECONFIG's first entry, then ~/.kube/config. */
+  /** Path of the kubeconfig; default: the first file of $KUBECONFIG that exists, then ~/.kube/config. */
   readonly kubeconfig?: string;
   /** Context to use; default: the file's current-context. */
   readonly context?: string;
 }
 
-/** The kubeconfig path that {@link loadKubeConfig} reads for `source`. */
+/**
+ * The kubeconfig path that {@link loadKubeConfig} reads for `source`, as kubectl finds it:
+ * --kubeconfig, else the first file of the KUBECONFIG list that exists (its first entry when none
+ * does), else ~/.kube/config.
+ */
 export function kubeconfigPath(
   source: ClusterSource,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
   if (source.kubeconfig !== undefined && source.kubeconfig !== '') return source.kubeconfig;
-  const fromEnv = env.KUBECONFIG?.split(':').find((p) => p !== '');
-  return fromEnv ?? join(homedir(), '.kube', 'config');
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
+  return listed.find((p) => existsSync(p)) ?? listed[0] ?? join(homedir(), '.kube', 'config');
 }
 
 /**
  * Reads and validates the kubeconfig and selects the context. Its API clients retry the answers
  * that mean "not now" (helpers/api-retry.ts).
  * @throws {SetupError} for a missing or malformed file, an unknown context, or a context whose
- * cluster has no server address.
+ * cluster has no server address or one that is not an http(s) URL.
  */
 export function loadKubeConfig(
   source: ClusterSource,
@@ -42,6 +46,11 @@ export function loadKubeConfig(
 ): KubeConfig {
   const path = kubeconfigPath(source, env);
   if (!existsSync(path)) {
+    if (source.kubeconfig === undefined && (env.KUBECONFIG ?? '') !== '')
+      throw new SetupError(
+        `KUBECONFIG=${env.KUBECONFIG ?? ''} names no file that exists`,
+        'point KUBECONFIG at the kubeconfig of the cluster to test, pass --kubeconfig PATH, or unset KUBECONFIG to have `netconform run` create a kind cluster',
+      );
     throw new SetupError(
       `no kubeconfig at ${path}`,
       'pass --kubeconfig PATH (or set KUBECONFIG) for an existing cluster, or use --profile iptables to create a kind cluster',
@@ -81,6 +90,12 @@ export function loadKubeConfig(
       'fix the clusters: entry of that context in the kubeconfig',
     );
   }
+  if (!/^https?:$/.test(URL.parse(cluster.server)?.protocol ?? '')) {
+    throw new SetupError(
+      `context "${wanted}" in ${path} refers to the server address "${cluster.server}", which is not an http(s) URL`,
+      'fix the clusters: entry of that context in the kubeconfig (e.g. server: https://127.0.0.1:6443)',
+    );
+  }
   return kc;
 }
 
@@ -106,7 +121,7 @@ export async function checkApiReachable(
     const info = await withDeadline(`GET ${server}/version`, budgetMs, () => api.getCode());
     return { server, gitVersion: info.gitVersion };
   } catch (error) {
-    const text = `${messageOf(error)} ${messageOf((error as { cause?: unknown }).cause ?? '')}`;
+    const text = messageWithCauses(error);
     const code = (error as { code?: unknown }).code;
     if (code === 401) {
       throw new SetupError(
@@ -133,6 +148,13 @@ export async function checkApiReachable(
       throw new SetupError(
         `${where} did not answer within ${(budgetMs / 1000).toFixed(0)} s`,
         'check that the cluster is running and reachable from this machine (VPN, firewall), or raise --timeout-scale',
+        { cause: error },
+      );
+    }
+    if (/\bbad port\b/.test(text)) {
+      throw new SetupError(
+        `${where} is on a port that fetch() refuses to connect to ("bad port": it is reserved for another protocol)`,
+        'fix the server address in the kubeconfig: the https URL and port the API server listens on (often 6443)',
         { cause: error },
       );
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { checkDocker } from './docker.ts';
 import { SetupError } from './errors.ts';
-import { checkApiReachable, loadKubeConfig } from './kubeconfig.ts';
+import { checkApiReachable, kubeconfigPath, loadKubeConfig } from './kubeconfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'knc-kubeconfig-'));
 
@@ -67,6 +67,31 @@ describe('kubeconfig errors', () => {
     expect(e.fix).toBe('pass --context with one of: kind-a, prod');
   });
 
+  it('KUBECONFIG is a list: its first file that exists is read, as kubectl does', () => {
+    const present = kubeconfig('https://127.0.0.1:6443', ['from-env']);
+    const env = { KUBECONFIG: `${join(dir, 'absent')}::${present}` };
+    expect(kubeconfigPath({}, env)).toBe(present);
+    expect(loadKubeConfig({}, env).getCurrentContext()).toBe('from-env');
+    expect(kubeconfigPath({ kubeconfig: join(dir, 'flag') }, env)).toBe(join(dir, 'flag'));
+  });
+
+  it('a KUBECONFIG that names no file that exists is named, with the ways out', () => {
+    const env = { KUBECONFIG: `${join(dir, 'a')}:${join(dir, 'b')}` };
+    const e = setupError(() => loadKubeConfig({}, env));
+    expect(e.message).toBe(`KUBECONFIG=${env.KUBECONFIG} names no file that exists`);
+    expect(e.fix).toMatch(/--kubeconfig PATH, or unset KUBECONFIG/);
+  });
+
+  it.each(['127.0.0.1 6443', 'https://127.0.0.1:70000', 'ftp://127.0.0.1'])(
+    'a server address that is no http(s) URL (%s) is named',
+    (server) => {
+      const path = kubeconfig(server);
+      expect(setupError(() => loadKubeConfig({ kubeconfig: path })).message).toBe(
+        `context "kind-a" in ${path} refers to the server address "${server}", which is not an http(s) URL`,
+      );
+    },
+  );
+
   it('selects the requested context', () => {
     const path = kubeconfig('https://127.0.0.1:6443', ['kind-a', 'prod']);
     expect(loadKubeConfig({ kubeconfig: path, context: 'prod' }).getCurrentContext()).toBe('prod');
@@ -83,6 +108,16 @@ describe('API server reachability', () => {
       `the API server https://127.0.0.1:${port} (context "kind-a") refused the connection: nothing listens there`,
     );
     expect((error as SetupError).fix).toMatch(/npm run cluster:up/);
+  });
+
+  it('a port that fetch() refuses ("bad port") is named at once, with the fix', async () => {
+    const kc = loadKubeConfig({ kubeconfig: kubeconfig('https://127.0.0.1:1') });
+    const error = await checkApiReachable(kc, 5000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SetupError);
+    expect((error as SetupError).message).toBe(
+      'the API server https://127.0.0.1:1 (context "kind-a") is on a port that fetch() refuses to connect to ("bad port": it is reserved for another protocol)',
+    );
+    expect((error as SetupError).fix).toMatch(/^fix the server address in the kubeconfig/);
   });
 
   it('a server that accepts but never answers is reported as not answering in time', async () => {

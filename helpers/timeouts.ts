@@ -4,6 +4,8 @@
  * Values are milliseconds for a healthy kind cluster on a 2-core machine. Slow clusters
  * (emulated VMs, busy CI runners) scale them all with KNC_TIMEOUT_SCALE or `--timeout-scale`.
  */
+import { SetupError } from './errors.ts';
+
 export const baseTimeouts = {
   /** One shell command that talks to a local tool (docker, kind, kubectl). */
   shellCommand: 60_000,
@@ -90,7 +92,10 @@ export function timeoutScale(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return 1;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`KNC_TIMEOUT_SCALE must be a positive number, got "${raw}"`);
+    throw new SetupError(
+      `KNC_TIMEOUT_SCALE must be a positive number, got "${raw}"`,
+      'set KNC_TIMEOUT_SCALE to a number such as 2 (or unset it), or pass --timeout-scale 2',
+    );
   }
   return value;
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { SetupError } from '../helpers/errors.ts';
-import { annotateSkipped, requireJava } from './generate.ts';
+import { annotateSkipped, clearPreviousResults, requireJava } from './generate.ts';
+import { reportMarker } from './report-dir.ts';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -45,6 +46,26 @@ test("a skipped check's Allure result gets its title, reason and check id back",
     ],
   });
   expect(readFileSync(passed, 'utf8')).toBe(passedText);
+});
+
+test("right before the suites, the previous run's results go; its HTML and others' files stay", () => {
+  dir = mkdtempSync(join(tmpdir(), 'knc-clear-'));
+  clearPreviousResults(dir);
+  expect(readdirSync(dir)).toEqual([reportMarker]);
+  for (const sub of ['allure-results', 'checks', 'observations', 'html']) mkdirSync(join(dir, sub));
+  for (const file of ['junit.xml', 'summary.json', 'jest-results.json', 'notes.txt'])
+    writeFileSync(join(dir, file), 'x');
+  writeFileSync(join(dir, 'checks', 'dns.json'), '[]');
+  clearPreviousResults(dir);
+  expect(readdirSync(dir).sort()).toEqual([reportMarker, 'html', 'notes.txt']);
+
+  const user = join(dir, 'user');
+  mkdirSync(user);
+  writeFileSync(join(user, 'summary.json'), 'mine');
+  expect(() => {
+    clearPreviousResults(user);
+  }).toThrow(SetupError);
+  expect(readFileSync(join(user, 'summary.json'), 'utf8')).toBe('mine');
 });
 
 describe('requireJava', () => {

@@ -1,8 +1,11 @@
 /**
  * The reports of a run, written by `netconform run` around the jest run of the suites:
  *
- * - {@link prepareReports} (before the suites): checks that Java is there for Allure and removes
- *   the previous run's results, keeping the previous HTML report for its history.
+ * - {@link prepareReports} (first, before the cluster is resolved): checks that the report
+ *   directory may be written (reports/report-dir.ts) and that Java is there for Allure; writes
+ *   nothing, so a run that fails to start keeps the previous reports.
+ * - {@link clearPreviousResults} (right before the suites): makes the directory the tool's and
+ *   removes the previous run's results, keeping the previous HTML report for its history.
  * - {@link writeReports} (after the suites): summary.json, junit.xml and the terminal summary from
  *   jest's results and the catalog of checks; then the Allure results are completed
  *   (categories.json, environment.properties, the previous report's history/, the reasons of
@@ -29,6 +32,7 @@ import { messageOf, SetupError } from '../helpers/errors.ts';
 import { runHost } from '../helpers/shell.ts';
 import { readCatalog, type CatalogEntry } from './catalog.ts';
 import { readObservations } from './observations.ts';
+import { checkReportDir, claimReportDir } from './report-dir.ts';
 import { allureCategories } from './categories.ts';
 import {
   environmentProperties,
@@ -95,13 +99,21 @@ export async function requireJava(env: NodeJS.ProcessEnv = process.env): Promise
   );
 }
 
-/** Before the suites: Java is there, and the previous run's results are gone (not its HTML). */
+/** Before anything else: the report directory is usable and Java is there. Writes nothing. */
 export async function prepareReports(reportDir: string): Promise<void> {
+  checkReportDir(reportDir);
   await requireJava();
+}
+
+/**
+ * Right before the suites: the report directory is the tool's (made, with its marker), and the
+ * previous run's results are gone (not its HTML).
+ */
+export function clearPreviousResults(reportDir: string): void {
+  claimReportDir(reportDir);
   const p = reportPaths(reportDir);
   for (const path of [p.allureResults, p.checks, p.observations, p.junit, p.summary, p.jestResults])
     rmSync(path, { recursive: true, force: true });
-  mkdirSync(reportDir, { recursive: true });
 }
 
 /** What {@link writeReports} needs to know about the run. */

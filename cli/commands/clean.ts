@@ -27,6 +27,14 @@ export const cleanSpec: CommandSpec = {
     all: { type: 'boolean', help: 'also remove objects of runs that may still be alive' },
     'containers-only': { type: 'boolean', help: 'only clean Docker containers on this machine' },
   },
+  examples: [
+    `${program} clean --context my-cluster     # what crashed runs left there`,
+    `${program} clean --containers-only        # only this machine's containers`,
+  ],
+  environment: {
+    KUBECONFIG: 'kubeconfig file(s), colon-separated (the first that exists is used)',
+    DOCKER_HOST: 'the Docker engine whose containers are cleaned',
+  },
 };
 
 /** Runs `clean`; returns the exit code. */

@@ -32,6 +32,16 @@ export const clusterSpec: CommandSpec = {
       help: 'up: do not install the LoadBalancer implementation (MetalLB, layer 2)',
     },
   },
+  examples: [
+    `${program} cluster up --profile nftables     # prints the KUBECONFIG of the new cluster`,
+    `${program} cluster list`,
+    `${program} cluster down --profile nftables`,
+  ],
+  environment: {
+    KNC_CACHE_DIR:
+      'where toolchain, images and cluster records are kept (default ~/.cache/kube-netconform)',
+    KNC_TIMEOUT_SCALE: 'multiply every deadline by this number (slow machines)',
+  },
 };
 
 /** Runs `cluster up|down|list`; returns the exit code. */

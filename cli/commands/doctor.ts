@@ -13,6 +13,7 @@ import { runHost } from '../../helpers/shell.ts';
 import { clusterScript } from '../../clusters/paths.ts';
 import { requireJava } from '../../reports/generate.ts';
 import { helpText, parseCommand, stringFlag, type CommandSpec } from '../args.ts';
+import { clusterTarget, type ClusterTarget } from '../cluster-target.ts';
 import { program } from '../program.ts';
 
 /** Flags of `doctor`. */
@@ -24,9 +25,18 @@ export const doctorSpec: CommandSpec = {
     kubeconfig: {
       type: 'string',
       value: 'PATH',
-      help: 'also check that the API server of this kubeconfig answers',
+      help: 'also check that the API server of this kubeconfig answers (as does a set $KUBECONFIG)',
     },
     context: { type: 'string', value: 'NAME', help: 'context of the kubeconfig to check' },
+  },
+  examples: [
+    `${program} doctor`,
+    `${program} doctor --kubeconfig ~/.kube/config --context my-cluster`,
+  ],
+  environment: {
+    KUBECONFIG: 'kubeconfig file(s), colon-separated; set, its cluster API is checked',
+    DOCKER_HOST: 'the Docker engine to check',
+    JAVA_HOME: 'the Java runtime for the HTML report (default: java on the PATH)',
   },
 };
 
@@ -169,19 +179,17 @@ async function nftables(): Promise<Finding> {
   };
 }
 
-async function api(kubeconfig: string | undefined, context: string | undefined): Promise<Finding> {
+async function api(target: ClusterTarget): Promise<Finding> {
   const what = 'cluster API';
-  if (kubeconfig === undefined && context === undefined)
+  if (target.kind === 'kind')
     return {
       status: 'ok',
       what,
-      detail: 'not checked (no --kubeconfig/--context given; runs without them make kind clusters)',
+      detail:
+        'not checked (no --kubeconfig/--context given, KUBECONFIG unset; runs without them make kind clusters)',
     };
   try {
-    const kc = loadKubeConfig({
-      ...(kubeconfig === undefined ? {} : { kubeconfig }),
-      ...(context === undefined ? {} : { context }),
-    });
+    const kc = loadKubeConfig(target.source);
     const info = await checkApiReachable(kc);
     return {
       status: 'ok',
@@ -200,17 +208,21 @@ export async function doctorCommand(argv: readonly string[]): Promise<number> {
     console.log(helpText(program, doctorSpec));
     return ExitCode.Passed;
   }
-  const kubeconfig = stringFlag(parsed.flags, 'kubeconfig');
-  const context = stringFlag(parsed.flags, 'context');
+  const target = clusterTarget({
+    kubeconfig: stringFlag(parsed.flags, 'kubeconfig'),
+    context: stringFlag(parsed.flags, 'context'),
+    profile: undefined,
+    kindFlags: [],
+  });
   const findings = await Promise.all([
     Promise.resolve<Finding>({ status: 'ok', what: 'node', detail: `Node.js ${process.version}` }),
     docker(),
     privilegedContainers(),
-    toolchain(kubeconfig !== undefined || context !== undefined),
+    toolchain(target.kind === 'existing'),
     java(),
     ipvs(),
     nftables(),
-    api(kubeconfig, context),
+    api(target),
   ]);
   for (const f of findings) console.log(renderFinding(f));
   const count = (s: Finding['status']): number => findings.filter((f) => f.status === s).length;

@@ -14,6 +14,7 @@ export const listSpec: CommandSpec = {
   flags: {
     ids: { type: 'boolean', help: 'print only the check ids, one a line' },
   },
+  examples: [`${program} list`, `${program} list --ids | grep ^dns/`],
 };
 
 /** The lines `list` prints for `checks` (sorted by id). */

@@ -1,7 +1,9 @@
 /**
- * `netconform run`: the main job. Uses an existing cluster (--kubeconfig/--context) or creates a
- * kind cluster of a profile, runs the selected suites against it with jest, and exits 0 when every
- * applicable check passed, 1 when a check failed, 2 for usage or set-up errors.
+ * `netconform run`: the main job. Uses an existing cluster (--kubeconfig, --context or KUBECONFIG:
+ * cli/cluster-target.ts) or creates a kind cluster of a profile, runs the selected suites against
+ * it with jest, and exits 0 when every applicable check passed, 1 when a check failed, 2 for usage
+ * or set-up errors. The report directory is checked before anything else and cleared only right
+ * before the suites (reports/report-dir.ts), so a run that fails to start keeps the last reports.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,18 +33,20 @@ import {
   type RunSettings,
 } from '../../helpers/run-description.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
-import { prepareReports, writeReports } from '../../reports/generate.ts';
+import { timeoutScale } from '../../helpers/timeouts.ts';
+import { clearPreviousResults, prepareReports, writeReports } from '../../reports/generate.ts';
+import { reportMarker } from '../../reports/report-dir.ts';
 import { parseExternalTarget } from '../../suites/externalname/fixtures.ts';
 import {
   helpText,
   listFlag,
   numberFlag,
-  oneOf,
   parseCommand,
   stringFlag,
   type CommandSpec,
 } from '../args.ts';
 import { checkCatalog, resolveSelection } from '../checks-catalog.ts';
+import { clusterTarget } from '../cluster-target.ts';
 import { progress, program } from '../program.ts';
 import { suiteAreas } from '../suites.ts';
 import { UsageError } from '../usage-error.ts';
@@ -51,18 +55,18 @@ import { UsageError } from '../usage-error.ts';
 export const runSpec: CommandSpec = {
   name: 'run',
   summary:
-    'Run the conformance suites against an existing cluster (--kubeconfig/--context) or a kind cluster it creates (--profile, the default: iptables).',
+    'Run the conformance suites against an existing cluster (--kubeconfig, --context or $KUBECONFIG, as kubectl finds it) or a kind cluster it creates (--profile; the default when nothing names a cluster: iptables).',
   flags: {
     kubeconfig: {
       type: 'string',
       value: 'PATH',
-      help: 'kubeconfig of an existing cluster (default $KUBECONFIG or ~/.kube/config when --context is given)',
+      help: 'kubeconfig of an existing cluster (default: the first file of $KUBECONFIG that exists, else ~/.kube/config)',
     },
     context: { type: 'string', value: 'NAME', help: 'context of the kubeconfig to use' },
     profile: {
       type: 'string',
       value: 'NAME',
-      help: `create a kind cluster of this profile: ${profileNames.join(', ')}`,
+      help: `create a kind cluster of this profile, even with $KUBECONFIG set: ${profileNames.join(', ')}`,
     },
     'keep-cluster': { type: 'boolean', help: 'keep the kind cluster after the run' },
     reuse: {
@@ -115,8 +119,26 @@ export const runSpec: CommandSpec = {
     'report-dir': {
       type: 'string',
       value: 'DIR',
-      help: 'where reports are written (default reports/out in the current directory)',
+      help: `where reports are written (default reports/out in the current directory): a new or empty directory, or one a run wrote (marked by ${reportMarker}); a run that fails to start leaves it as it was`,
     },
+  },
+  examples: [
+    `${program} run --profile nftables                       # a new kind cluster, kube-proxy in nftables mode`,
+    `${program} run --context my-cluster --suites dns        # an existing cluster, one area`,
+    `KUBECONFIG=~/lab.kubeconfig ${program} run --report-dir /tmp/knc  # the cluster KUBECONFIG names`,
+  ],
+  environment: {
+    KUBECONFIG:
+      'kubeconfig file(s), colon-separated (the first that exists is used); set, it names the cluster to test',
+    KNC_TIMEOUT_SCALE: 'like --timeout-scale',
+    KNC_CACHE_DIR:
+      'where toolchain, images and cluster records are kept (default $XDG_CACHE_HOME/kube-netconform or ~/.cache/kube-netconform)',
+    DOCKER_HOST:
+      'the Docker engine for kind nodes and the containers outside the cluster (default: the default socket); one that does not answer stops the run',
+    JAVA_HOME: 'the Java runtime for the HTML report (default: java on the PATH)',
+    KNC_CHROMIUM: 'the Chromium binary for the report checks in the browser',
+    KNC_VERBOSE: '1: the suites log every step',
+    KNC_DEBUG: '1: stack traces with errors',
   },
 };
 
@@ -171,16 +193,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     settings.externalTarget = target;
   }
   if (selection.checks !== undefined) settings.checks = selection.checks;
-  const kubeconfigFlag = stringFlag(f, 'kubeconfig');
-  const contextFlag = stringFlag(f, 'context');
-  const profileFlag = stringFlag(f, 'profile');
-  const existingCluster = kubeconfigFlag !== undefined || contextFlag !== undefined;
-  if (existingCluster && profileFlag !== undefined) {
-    throw new UsageError(
-      '--profile creates a kind cluster; it cannot be combined with --kubeconfig/--context',
-      'use one or the other',
-    );
-  }
+  const cluster = clusterTarget({
+    kubeconfig: stringFlag(f, 'kubeconfig'),
+    context: stringFlag(f, 'context'),
+    profile: stringFlag(f, 'profile'),
+    kindFlags: (['reuse', 'keep-cluster', 'offline'] as const).filter((k) => f[k] === true),
+  });
+  timeoutScale();
   const startedAt = Date.now();
   const log = progress(performance.now());
   const reportDir = resolve(stringFlag(f, 'report-dir') ?? join('reports', 'out'));
@@ -196,21 +215,16 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     let kubeconfig: string;
     let context: string;
     let profile: ProfileName | 'existing' = 'existing';
-    if (existingCluster) {
-      const kc = loadKubeConfig({
-        ...(kubeconfigFlag === undefined ? {} : { kubeconfig: kubeconfigFlag }),
-        ...(contextFlag === undefined ? {} : { context: contextFlag }),
-      });
+    if (cluster.kind === 'existing') {
+      const kc = loadKubeConfig(cluster.source);
+      kubeconfig = kubeconfigPath(cluster.source);
+      context = kc.getCurrentContext();
       const info = await checkApiReachable(kc);
       log(
-        `cluster ${info.server} (Kubernetes ${info.gitVersion}), context ${kc.getCurrentContext()}`,
+        `cluster ${info.server} (Kubernetes ${info.gitVersion}), context ${context} of ${kubeconfig}`,
       );
-      kubeconfig = kubeconfigPath({
-        ...(kubeconfigFlag === undefined ? {} : { kubeconfig: kubeconfigFlag }),
-      });
-      context = kc.getCurrentContext();
     } else {
-      profile = oneOf('profile', profileFlag ?? 'iptables', profileNames);
+      profile = cluster.profile;
       // --reuse and --keep-cluster work on the profile's standing cluster (the one `cluster up`
       // makes); otherwise the run gets a cluster of its own, removed when the run ends.
       const reuse = f.reuse === true;
@@ -240,6 +254,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       kubeconfig = state.kubeconfig;
       context = state.context;
       if (!keep && state.guest === undefined) ownCluster = { name, docker: hostEngine };
+      const server = loadKubeConfig({ kubeconfig, context }).getCurrentCluster()?.server ?? '?';
+      log(`cluster ${server}, context ${context} of ${kubeconfig} (kind cluster ${name})`);
       if (state.guest !== undefined) {
         // The IPVS lane: the nodes' Docker network is inside the guest, so containers outside the
         // cluster (testcontainers) and the reaper talk to the guest's Docker engine.
@@ -260,6 +276,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       settings: { ...settings, kubeconfig, context, profile, reportDir },
       docker,
     };
+    clearPreviousResults(reportDir);
     const descriptionFile = join(reportDir, 'run.json');
     writeRunDescription(descriptionFile, description);
     leftovers = {
