@@ -70,22 +70,27 @@ function netconform(
   );
 }
 
-/** The run label of the first container of a run that appears in the default Docker engine. */
-function firstRunContainer(): Promise<string> {
+/** Run labels of the managed containers in the default Docker engine. */
+function runsWithContainers(): Set<string> {
+  return lines([
+    'docker',
+    'ps',
+    '-a',
+    '--filter',
+    `label=${RunKeys.managedBy}=${RunKeys.managedByValue}`,
+    '--format',
+    `{{.Label "${RunKeys.run}"}}`,
+  ]);
+}
+
+/** The run label of the first container of a new run (not in `before`) in the default engine. */
+function firstRunContainer(before: ReadonlySet<string>): Promise<string> {
   return poll({
     what: 'a container of the run outside the cluster',
     deadline: 'suiteSetup',
     intervalMs: 200,
     attempt: () => {
-      const [run] = lines([
-        'docker',
-        'ps',
-        '-a',
-        '--filter',
-        `label=${RunKeys.managedBy}=${RunKeys.managedByValue}`,
-        '--format',
-        `{{.Label "${RunKeys.run}"}}`,
-      ]);
+      const run = [...runsWithContainers()].find((r) => !before.has(r));
       return Promise.resolve({ done: run !== undefined, state: run ?? '' });
     },
   });
@@ -203,6 +208,16 @@ describe('a kind cluster made by netconform', () => {
     expect(up).toBe(true);
     const state = readState(name);
     if (state === undefined) throw new Error('no cluster state');
+    const core = coreOf(state.kubeconfig);
+    const managed = async (): Promise<Set<string>> =>
+      new Set(
+        (
+          await core.listNamespace({
+            labelSelector: `${RunKeys.managedBy}=${RunKeys.managedByValue}`,
+          })
+        ).items.map((n) => n.metadata?.name ?? '?'),
+      );
+    const [namespacesBefore, containersBefore] = [await managed(), runsWithContainers()];
     const missing = `unix://${join(mkdtempSync(join(tmpdir(), 'knc-docker-')), 'missing.sock')}`;
     const r = await netconform(
       ['run', '--kubeconfig', state.kubeconfig, '--suites', 'pod-networking'],
@@ -210,31 +225,21 @@ describe('a kind cluster made by netconform', () => {
     );
     expect(r.output).toContain(`DOCKER_HOST=${missing} names a Docker engine that does not answer`);
     expect(r.code).toBe(2);
-    const namespaces = await coreOf(state.kubeconfig).listNamespace({
-      labelSelector: `${RunKeys.managedBy}=${RunKeys.managedByValue}`,
-    });
-    expect(namespaces.items.map((n) => n.metadata?.name)).toEqual([]);
-    expect([
-      ...lines([
-        'docker',
-        'ps',
-        '-aq',
-        '--filter',
-        `label=${RunKeys.managedBy}=${RunKeys.managedByValue}`,
-      ]),
-    ]).toEqual([]);
+    expect([...(await managed())].filter((n) => !namespacesBefore.has(n))).toEqual([]);
+    expect([...runsWithContainers()].filter((c) => !containersBefore.has(c))).toEqual([]);
   }, 300_000);
 
   it('a run whose Docker engine goes away under it exits 2 and says what to remove; clean removes it', async () => {
     expect(up).toBe(true);
     const state = readState(name);
     if (state === undefined) throw new Error('no cluster state');
+    const before = runsWithContainers();
     const proxy = await dockerProxy();
     const finished = netconform(
       ['run', '--kubeconfig', state.kubeconfig, '--suites', 'pod-networking'],
       { DOCKER_HOST: proxy.host },
     );
-    const run = await firstRunContainer();
+    const run = await firstRunContainer(before);
     await proxy.close();
     const r = await finished;
     expect(r.output).toContain(`cleanup of run ${run} left`);
@@ -251,13 +256,14 @@ describe('a kind cluster made by netconform', () => {
     expect(up).toBe(true);
     const state = readState(name);
     if (state === undefined) throw new Error('no cluster state');
+    const before = runsWithContainers();
     const child = spawn(
       bin,
       ['run', '--kubeconfig', state.kubeconfig, '--suites', 'pod-networking'],
       { stdio: 'ignore', detached: true },
     );
     const exited = new Promise<unknown>((done) => child.on('exit', done));
-    const run = await firstRunContainer();
+    const run = await firstRunContainer(before);
     // The whole process group, as a CI runner's hard timeout kills a job.
     process.kill(-(child.pid ?? 0), 'SIGKILL');
     await exited;

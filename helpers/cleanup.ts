@@ -12,6 +12,8 @@ import { timeout } from './timeouts.ts';
 interface Step {
   readonly description: string;
   readonly run: (signal: AbortSignal) => Promise<void>;
+  /** This step's own budget in ms, when it waits longer than one removal (default: the stack's). */
+  readonly budgetMs?: number;
 }
 
 /** What running the stack did. */
@@ -63,9 +65,12 @@ export class CleanupStack {
     this.options = options;
   }
 
-  /** Registers a removal; it will run before every removal registered earlier. */
-  defer(description: string, run: (signal: AbortSignal) => Promise<void>): void {
-    this.steps.push({ description, run });
+  /**
+   * Registers a removal; it will run before every removal registered earlier. `budgetMs` gives
+   * the step a budget of its own (a step that waits for several removals to finish).
+   */
+  defer(description: string, run: (signal: AbortSignal) => Promise<void>, budgetMs?: number): void {
+    this.steps.push({ description, run, ...(budgetMs === undefined ? {} : { budgetMs }) });
   }
 
   /** Number of steps not yet run. */
@@ -94,7 +99,7 @@ export class CleanupStack {
     for (let step = this.steps.pop(); step !== undefined; step = this.steps.pop()) {
       ran.push(step.description);
       try {
-        await withDeadline(`cleanup "${step.description}"`, budget, step.run);
+        await withDeadline(`cleanup "${step.description}"`, step.budgetMs ?? budget, step.run);
         this.options.log?.(`cleaned up: ${step.description}`);
       } catch (error) {
         if (isNotFound(error)) {

@@ -13,7 +13,7 @@ import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { dockerChecked, type DockerEndpoint } from './docker.ts';
 import { messageOf } from './errors.ts';
 import { poll, PollTimeoutError } from './poll.ts';
-import { runContainers } from './reaper.ts';
+import { removeRunObjects, runContainers } from './reaper.ts';
 import { RunKeys } from './run-id.ts';
 
 /** One thing of the run that is still there. */
@@ -153,6 +153,23 @@ async function kindNodesLeft(name: string, endpoint: DockerEndpoint): Promise<Le
       },
     ];
   }
+}
+
+/**
+ * The last cleanup step of a run: looks for what is left; when something is, removes the run's
+ * namespaces and containers by label once more (a container whose create request reached the
+ * engine as its suite process was killed appears after the first removal) and looks again.
+ * Returns the line to log when nothing is left.
+ * @throws {Error} naming each thing still there with the command that removes it.
+ */
+export async function verifyNothingLeft(scope: LeftoverScope, core: CoreV1Api): Promise<string> {
+  let left = await findLeftovers(scope, core);
+  if (left.length > 0) {
+    await removeRunObjects(core, scope.docker, scope.runId).catch(() => undefined);
+    left = await findLeftovers(scope, core);
+  }
+  if (left.length > 0) throw new Error(renderLeftovers(scope.runId, left).join('\n'));
+  return `nothing of run ${scope.runId} is left (namespaces, containers, networks${scope.cluster === undefined ? '' : ', cluster nodes'})`;
 }
 
 /** The lines a run prints when something of it is left. */

@@ -18,7 +18,7 @@ import { CleanupStack, cleanupOnSignals } from '../../helpers/cleanup.ts';
 import { dockerEndpointOf, resolveDockerEndpoint } from '../../helpers/docker.ts';
 import { ExitCode, messageOf } from '../../helpers/errors.ts';
 import { checkApiReachable, kubeconfigPath, loadKubeConfig } from '../../helpers/kubeconfig.ts';
-import { findLeftovers, renderLeftovers, type LeftoverScope } from '../../helpers/leftovers.ts';
+import { verifyNothingLeft, type LeftoverScope } from '../../helpers/leftovers.ts';
 import {
   processAlive,
   reapContainers,
@@ -33,7 +33,7 @@ import {
   type RunSettings,
 } from '../../helpers/run-description.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
-import { timeoutScale } from '../../helpers/timeouts.ts';
+import { timeout, timeoutScale } from '../../helpers/timeouts.ts';
 import { clearPreviousResults, prepareReports, writeReports } from '../../reports/generate.ts';
 import { reportMarker } from '../../reports/report-dir.ts';
 import { parseExternalTarget } from '../../suites/externalname/fixtures.ts';
@@ -211,6 +211,15 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   let cleanupFailed = false;
   let leftovers: LeftoverScope | undefined;
   let ownCluster: LeftoverScope['cluster'];
+  // Registered first, so it runs last, after every removal, on success, failure and signals.
+  cleanup.defer(
+    'nothing of the run is left',
+    async () => {
+      if (leftovers !== undefined)
+        log(await verifyNothingLeft(leftovers, leftovers.kubeConfig.makeApiClient(CoreV1Api)));
+    },
+    2 * timeout('namespaceDeleted') + timeout('cleanupStep'),
+  );
   try {
     let kubeconfig: string;
     let context: string;
@@ -315,29 +324,12 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       cleanupFailed = true;
     }
     removeHandlers();
-    if (leftovers !== undefined && (await leftBehind(leftovers, log))) cleanupFailed = true;
   }
   return cleanupFailed ? ExitCode.SetupError : verdict;
 }
 
 /** A writable copy of a settings object while the command line fills it. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * After cleanup: looks, by the run's labels, for anything of the run still there and names each
- * with the command that removes it. Returns true when something is left.
- */
-async function leftBehind(scope: LeftoverScope, log: (line: string) => void): Promise<boolean> {
-  const left = await findLeftovers(scope, scope.kubeConfig.makeApiClient(CoreV1Api));
-  if (left.length === 0) {
-    log(
-      `nothing of run ${scope.runId} is left (namespaces, containers, networks${scope.cluster === undefined ? '' : ', cluster nodes'})`,
-    );
-    return false;
-  }
-  for (const line of renderLeftovers(scope.runId, left)) log(line);
-  return true;
-}
 
 /**
  * Before the suites: removes what crashed earlier runs left (the reaper) and registers the removal
