@@ -1,6 +1,7 @@
-// Expected: 600 requests from the client to web's ClusterIP, each on a new connection (one curl
-// process per request, all in one exec), all succeed; every ready endpoint of the EndpointSlices
-// answers at least once and nothing else answers; and the spread matches the proxy's policy:
+// Expected: 600 requests (60 with IPVS round robin) from the client to web's ClusterIP, each on a
+// new connection (one curl process per request, all in one exec), all succeed; every ready
+// endpoint of the EndpointSlices answers at least once and nothing else answers; and the spread
+// matches the proxy's policy:
 //
 // - iptables and nftables modes pick an endpoint at random with equal probability per connection,
 //   so the counts must pass a chi-square goodness-of-fit test against uniform at alpha = 5e-7
@@ -8,7 +9,8 @@
 //   probability 4.9e-7 (the false-alarm rate, every multinomial outcome summed), and a skew of
 //   0.5/0.25/0.25 (150/75/75 of 300) is caught with probability 0.9992 (the power);
 // - IPVS with its default round-robin scheduler hands connections out in turn, so every count must
-//   be within 2 of N/k (no chance involved);
+//   be within 2 of N/k: no chance involved, and 60 requests show a 2:1:1 weighting as 30/15/15
+//   against 20 ± 2 (on the IPVS lane's emulated node a request takes about a second);
 // - other IPVS schedulers, or a Service proxy other than kube-proxy: no policy is assumed and only
 //   coverage (every endpoint answers) is checked; the evidence says so.
 //
@@ -35,9 +37,10 @@ import type { ClusterIPFixtures } from '../fixtures.ts';
 import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL } from '../request-loop.ts';
 
-/** Requests in the measured spread, and the chi-square test's significance level. */
-const { requests, alpha } = uniformSpreadTest;
-/** Round-robin: how far from N/k a count may be. */
+/** The chi-square test's significance level (its requests: uniformSpreadTest.requests). */
+const { alpha } = uniformSpreadTest;
+/** Round-robin: requests in the measured spread, and how far from N/k a count may be. */
+const roundRobinRequests = 60;
 const roundRobinTolerance = 2;
 
 export default defineCheck<ClusterIPFixtures>({
@@ -81,6 +84,10 @@ export default defineCheck<ClusterIPFixtures>({
         `${url}: expected every ready endpoint (${expectedKeys.join(', ')}) to answer within "${deadline}", observed ${last}`,
     });
 
+    const policy = f.policy;
+    const random = policy.proxyMode === 'iptables' || policy.proxyMode === 'nftables';
+    const roundRobin = policy.proxyMode === 'ipvs' && policy.ipvsScheduler === 'rr';
+    const requests = roundRobin ? roundRobinRequests : uniformSpreadTest.requests;
     const loop = await runLoop(ctx, client, { urls: [url], rounds: requests });
     evidence.probe(`client → ${url}: ${requests} requests, one connection each`, loop.probe);
     const failed = loop.requests.filter((r) => r.backend === undefined);
@@ -95,9 +102,6 @@ export default defineCheck<ClusterIPFixtures>({
       loop.requests.map((r) => r.backend ?? ''),
       expectedKeys,
     );
-    const policy = f.policy;
-    const random = policy.proxyMode === 'iptables' || policy.proxyMode === 'nftables';
-    const roundRobin = policy.proxyMode === 'ipvs' && policy.ipvsScheduler === 'rr';
     const rows: SpreadRow[] = [...counts].map(([key, observed]) => ({
       key,
       observed,
