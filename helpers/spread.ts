@@ -1,13 +1,29 @@
 /**
  * Statistics of a request spread: how many of N requests each backend answered, and whether that
  * histogram is consistent with the policy the load balancer claims (a chi-square goodness-of-fit
- * test against given proportions, uniform by default).
+ * test against given proportions, uniform by default); and how many requests a check needs so
+ * that a healthy proxy, picking a backend at random per connection, fails it by chance at most
+ * once in {@link falseAlarmRate} runs.
  *
  * The chi-square tail probability is computed from the regularized upper incomplete gamma
  * function, Q(df/2, x/2): a power series below a+1 and a continued fraction above it, with the
- * log-gamma function from the Lanczos approximation. Accuracy is far beyond what a test at
- * alpha = 0.001 needs (relative error ~1e-10 for the degrees of freedom a Service has).
+ * log-gamma function from the Lanczos approximation. Its relative error stays near 1e-15 down to
+ * tails of 1e-16 (spread.test.ts), so a test at alpha 5e-7 rejects exactly where it should.
  */
+
+/**
+ * How often a statistical check may fail by chance on a healthy cluster: once in a million runs
+ * (a pipeline that runs 20 times a day would see one false failure in about 140 years).
+ */
+export const falseAlarmRate = 1e-6;
+
+/**
+ * The uniformity test of the spread checks: requests sent and the chi-square test's alpha. Over
+ * 3 endpoints (their fixtures' replicas), summed over every multinomial outcome (spread.test.ts),
+ * a uniform spread is rejected with probability 4.9e-7, and a 0.5/0.25/0.25 skew (150/75/75 of
+ * 300) is caught with probability 0.9992; 600 is about the fewest requests that give 0.999.
+ */
+export const uniformSpreadTest = { requests: 600, alpha: 5e-7 } as const;
 
 /** One row of a spread: a backend, how often it answered, how often it was expected to. */
 export interface SpreadRow {
@@ -100,8 +116,13 @@ export function chiSquareSurvival(x: number, df: number): number {
   return regularizedUpperGamma(df / 2, x / 2);
 }
 
+const criticalValues = new Map<string, number>();
+
 /** The x with P(X ≥ x) = alpha for a chi-square X with `df` degrees of freedom (by bisection). */
 export function chiSquareCriticalValue(df: number, alpha: number): number {
+  const key = `${df} ${alpha}`;
+  const known = criticalValues.get(key);
+  if (known !== undefined) return known;
   let lo = 0;
   let hi = Math.max(1, df);
   while (chiSquareSurvival(hi, df) > alpha) hi *= 2;
@@ -110,6 +131,7 @@ export function chiSquareCriticalValue(df: number, alpha: number): number {
     if (chiSquareSurvival(mid, df) > alpha) lo = mid;
     else hi = mid;
   }
+  criticalValues.set(key, (lo + hi) / 2);
   return (lo + hi) / 2;
 }
 
@@ -171,6 +193,36 @@ export function logGamma(z: number): number {
   for (let i = 1; i < lanczos.length; i += 1) s += (lanczos[i] ?? 0) / (w + i);
   const t = w + 7.5;
   return 0.5 * Math.log(2 * Math.PI) + (w + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+/**
+ * P(some backend answers none of `requests`) when each request picks one of `backends` uniformly
+ * at random (inclusion–exclusion: Σ_{j=1}^{k-1} (-1)^(j+1) C(k, j) (1 - j/k)^N).
+ */
+export function zeroCountProbability(requests: number, backends: number): number {
+  let sum = 0;
+  let binomial = 1;
+  for (let j = 1; j < backends; j += 1) {
+    binomial = (binomial * (backends - j + 1)) / j;
+    sum += (j % 2 === 1 ? 1 : -1) * binomial * (1 - j / backends) ** requests;
+  }
+  return Math.min(1, Math.max(0, sum));
+}
+
+/**
+ * The fewest requests per target for which a uniform random spread over `backends` leaves some
+ * backend unseen at one of `targets` independent targets (nodes) with probability at most
+ * `falseAlarm`.
+ */
+export function coverageRequests(
+  backends: number,
+  targets = 1,
+  falseAlarm: number = falseAlarmRate,
+): number {
+  let requests = Math.max(1, backends);
+  while (-Math.expm1(targets * Math.log1p(-zeroCountProbability(requests, backends))) > falseAlarm)
+    requests += 1;
+  return requests;
 }
 
 /** A fixed-width table of a spread: backend, observed count, expected count, contribution to χ². */

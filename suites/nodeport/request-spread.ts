@@ -208,11 +208,12 @@ export interface SpreadUntilOptions {
  * Sends the spread again until `judge` finds no mismatch or kube-proxy's convergence deadline
  * ("proxyRulesConverge") passes, through repeatProbe(): every round is recorded, in full (command
  * and output) when its verdict differs from the round before, else as one line saying so; the last
- * table as a note. Returns once a round matches; throws a {@link CheckFailure} with the last
- * round's mismatches and table otherwise.
+ * table as a note. Returns the tallies of the round that matched; throws a {@link CheckFailure}
+ * with the last round's mismatches and table otherwise.
  */
-export async function spreadUntil(o: SpreadUntilOptions): Promise<void> {
+export async function spreadUntil(o: SpreadUntilOptions): Promise<readonly TargetTally[]> {
   let last: SpreadVerdict | undefined;
+  let tallies: readonly TargetTally[] = [];
   const result = await repeatProbe({
     evidence: o.evidence,
     title: o.what,
@@ -221,10 +222,8 @@ export async function spreadUntil(o: SpreadUntilOptions): Promise<void> {
     intervalMs: 1000,
     round: async () => {
       const probe = await o.exec(spreadCommand(o.targets, o.options));
-      const verdict =
-        probe.exitCode === 0
-          ? o.judge(parseSpread(probe.stdout, o.targets, o.options.requests))
-          : undefined;
+      if (probe.exitCode === 0) tallies = parseSpread(probe.stdout, o.targets, o.options.requests);
+      const verdict = probe.exitCode === 0 ? o.judge(tallies) : undefined;
       last = verdict ?? last;
       return {
         probe,
@@ -251,4 +250,5 @@ export async function spreadUntil(o: SpreadUntilOptions): Promise<void> {
         );
   if (last !== undefined) o.evidence.note(`${o.what}: expected and observed`, last.table);
   if (failure !== undefined) throw failure;
+  return tallies;
 }

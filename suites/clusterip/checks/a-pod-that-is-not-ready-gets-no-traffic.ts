@@ -6,8 +6,10 @@
 //   observed sets are compared and their difference printed. The unready pod may be listed with
 //   ready=false (the EndpointSlice controller publishes not-ready endpoints that way, so consumers
 //   such as headless DNS with publishNotReadyAddresses can use them) but never as ready.
-// - 100 requests to the ClusterIP all succeed, every Ready pod answers (each misses with
-//   probability 2·(1/2)^100), and `gate-unready` answers none.
+// - 100 requests to the ClusterIP all succeed, every Ready pod answers, and `gate-unready` answers
+//   none. Only the second can fail a correct proxy by chance: one of the 2 Ready pods is left out
+//   with probability 2·(1/2)^100 ≈ 2e-30. A proxy that also picks the unready pod, as a third of
+//   three, is missed with probability (2/3)^100 ≈ 2e-18.
 import { PollTimeoutError, poll } from '../../../helpers/poll.ts';
 import { histogram, renderSpread } from '../../../helpers/spread.ts';
 import { defineCheck } from '../../framework/check.ts';

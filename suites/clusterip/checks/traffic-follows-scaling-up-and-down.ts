@@ -1,12 +1,15 @@
 // Expected: the ClusterIP of `scaling` follows its Deployment. Scaled from 2 to 4 replicas, the two
 // new pods receive traffic once Ready, within the proxyRulesConverge deadline (kube-proxy syncs
-// within its 30 s maximum period, usually within a second): every batch of 40 requests then reaches
-// all 4 pods (a uniform spread misses one of 4 with probability 4·(3/4)^40 ≈ 4e-5). Scaled down to
-// 1, the 3 removed pods stop receiving within the same deadline: a batch of 20 requests is all
-// answered by the one pod left, with no failed request.
+// within its 30 s maximum period, usually within a second): batches of requests are sent until one
+// reaches all 4 pods. A batch has the fewest requests with which a uniform spread misses one of 4
+// with probability at most 1e-6 (coverageRequests in helpers/spread.ts: 53, 9.6e-7); a batch sent
+// once the rules are synced is a fair sample, so that bounds the chance that a correct proxy fails
+// the check, and a new pod that never gets traffic fails every batch. Scaled down to 1, the 3
+// removed pods stop receiving within the same deadline: a batch of 20 requests is all answered by
+// the one pod left, with no failed request (no chance involved).
 import type { V1Pod } from '@kubernetes/client-node';
 import { poll } from '../../../helpers/poll.ts';
-import { histogram } from '../../../helpers/spread.ts';
+import { coverageRequests, histogram } from '../../../helpers/spread.ts';
 import type { TimeoutName } from '../../../helpers/timeouts.ts';
 import { defineCheck } from '../../framework/check.ts';
 import type { Evidence } from '../../framework/evidence.ts';
@@ -19,7 +22,7 @@ import { runLoop, serviceURL } from '../request-loop.ts';
 const scaledUp = 4;
 const scaledDown = 1;
 /** Requests per attempt after scaling up (all 4 pods must answer) and down (only 1 may). */
-const upBatch = 40;
+const upBatch = coverageRequests(scaledUp);
 const downBatch = 20;
 
 /** Sets the Deployment's replicas through its scale subresource. */

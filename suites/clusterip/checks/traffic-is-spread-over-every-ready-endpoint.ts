@@ -1,22 +1,33 @@
-// Expected: 300 requests from the client to web's ClusterIP, each on a new connection (one curl
-// process per request, all in one exec), all succeed; every ready endpoint of the EndpointSlices
-// answers at least once and nothing else answers; and the spread matches the proxy's policy:
+// Expected: 600 requests (60 with IPVS round robin) from the client to web's ClusterIP, each on a
+// new connection (one curl process per request, all in one exec), all succeed; every ready
+// endpoint of the EndpointSlices answers at least once and nothing else answers; and the spread
+// matches the proxy's policy:
 //
 // - iptables and nftables modes pick an endpoint at random with equal probability per connection,
-//   so the counts must pass a chi-square goodness-of-fit test against uniform at alpha = 0.001:
-//   a correct proxy fails this check by chance once in 1000 runs (the false-alarm rate), while a
-//   skew such as 150/75/75 over 3 endpoints (χ² = 37.5, critical value 13.8) is always caught;
+//   so the counts must pass a chi-square goodness-of-fit test against uniform at alpha = 5e-7
+//   (uniformSpreadTest in helpers/spread.ts). Over web's 3 endpoints a correct proxy fails it with
+//   probability 4.9e-7 (the false-alarm rate, every multinomial outcome summed), and a skew of
+//   0.5/0.25/0.25 (150/75/75 of 300) is caught with probability 0.9992 (the power);
 // - IPVS with its default round-robin scheduler hands connections out in turn, so every count must
-//   be within 2 of N/k;
+//   be within 2 of N/k: no chance involved, and 60 requests show a 2:1:1 weighting as 30/15/15
+//   against 20 ± 2 (on the IPVS lane's emulated node a request takes about a second);
 // - other IPVS schedulers, or a Service proxy other than kube-proxy: no policy is assumed and only
 //   coverage (every endpoint answers) is checked; the evidence says so.
 //
-// With 3 endpoints the chance that a uniform spread leaves one at 0 in 300 requests is 3·(2/3)^300,
-// about 1e-52, so a 0 always means an endpoint that gets no traffic.
+// The proxy's rules may lag the slices by a sync, so a warm-up sends rounds of requests first,
+// until one round is answered by every endpoint. A round sent once the rules are synced is a fair
+// sample, so a correct proxy times the warm-up out by chance at most as often as one round leaves
+// an endpoint out: each round has the fewest requests that keep that below 1e-6 − alpha (39 for 3
+// endpoints: 4.1e-7), and the whole check fails a correct proxy with probability below 1e-6. In
+// the 600 a uniform spread leaves an endpoint at 0 with probability 3·(2/3)^600 ≈ 7e-106, so a 0
+// there always means an endpoint that gets no traffic.
 import {
   chiSquareGoodnessOfFit,
+  coverageRequests,
+  falseAlarmRate,
   histogram,
   renderSpread,
+  uniformSpreadTest,
   type SpreadRow,
 } from '../../../helpers/spread.ts';
 import { defineCheck } from '../../framework/check.ts';
@@ -26,14 +37,11 @@ import type { ClusterIPFixtures } from '../fixtures.ts';
 import { pollProbe } from '../poll-probe.ts';
 import { outcomeCounts, runLoop, serviceURL } from '../request-loop.ts';
 
-/** Requests in the measured spread. */
-const requests = 300;
-/** Significance level of the chi-square test: its false-alarm rate on a correct proxy. */
-const alpha = 0.001;
-/** Round-robin: how far from N/k a count may be. */
+/** The chi-square test's significance level (its requests: uniformSpreadTest.requests). */
+const { alpha } = uniformSpreadTest;
+/** Round-robin: requests in the measured spread, and how far from N/k a count may be. */
+const roundRobinRequests = 60;
 const roundRobinTolerance = 2;
-/** Requests per warm-up attempt (until the proxy's rules answer from every endpoint). */
-const warmUpRequests = 30;
 
 export default defineCheck<ClusterIPFixtures>({
   id: 'clusterip/traffic-is-spread-over-every-ready-endpoint',
@@ -53,6 +61,7 @@ export default defineCheck<ClusterIPFixtures>({
     }
 
     // Warm-up: the proxy's rules may lag the slices by a sync; wait until each endpoint answered.
+    const warmUpRequests = coverageRequests(expectedKeys.length, 1, falseAlarmRate - alpha);
     await pollProbe({
       evidence,
       title: `warm-up: ${warmUpRequests} requests to ${url}`,
@@ -75,6 +84,10 @@ export default defineCheck<ClusterIPFixtures>({
         `${url}: expected every ready endpoint (${expectedKeys.join(', ')}) to answer within "${deadline}", observed ${last}`,
     });
 
+    const policy = f.policy;
+    const random = policy.proxyMode === 'iptables' || policy.proxyMode === 'nftables';
+    const roundRobin = policy.proxyMode === 'ipvs' && policy.ipvsScheduler === 'rr';
+    const requests = roundRobin ? roundRobinRequests : uniformSpreadTest.requests;
     const loop = await runLoop(ctx, client, { urls: [url], rounds: requests });
     evidence.probe(`client → ${url}: ${requests} requests, one connection each`, loop.probe);
     const failed = loop.requests.filter((r) => r.backend === undefined);
@@ -89,9 +102,6 @@ export default defineCheck<ClusterIPFixtures>({
       loop.requests.map((r) => r.backend ?? ''),
       expectedKeys,
     );
-    const policy = f.policy;
-    const random = policy.proxyMode === 'iptables' || policy.proxyMode === 'nftables';
-    const roundRobin = policy.proxyMode === 'ipvs' && policy.ipvsScheduler === 'rr';
     const rows: SpreadRow[] = [...counts].map(([key, observed]) => ({
       key,
       observed,
@@ -123,7 +133,7 @@ export default defineCheck<ClusterIPFixtures>({
         `policy: random, uniform over ${expectedKeys.length} endpoints (${policy.source})\n` +
         `chi-square = ${test.statistic.toFixed(2)}, df = ${test.degreesOfFreedom}, p = ${test.pValue.toPrecision(3)}; ` +
         `reject uniform when p < alpha = ${alpha} (χ² > ${test.criticalValue.toFixed(2)}): ` +
-        `a correct proxy fails this by chance in ${alpha * 100}% of runs`;
+        `a correct proxy fails this by chance about once in ${Math.round(1 / alpha).toLocaleString('en')} runs`;
       evidence.note('spread', `${table}\n\n${verdict}`);
       evidence.observe(`random: ${spread} of ${requests} (χ² p = ${test.pValue.toPrecision(2)})`);
       if (test.rejected) {

@@ -1,6 +1,9 @@
 // Expected: a LoadBalancer Service is also a ClusterIP Service: a pod inside the cluster reaches it
-// on spec.clusterIP:80 and the requests spread over every endpoint. 30 requests leave a backend
-// unseen by chance with probability 3·(2/3)^30 ≈ 2e-5.
+// on spec.clusterIP:80 and the requests spread over every endpoint. Rounds are sent until one
+// matches; a round has the fewest requests with which a correct proxy leaves a backend unseen with
+// probability at most 1e-6 (coverageRequests in helpers/spread.ts: 37 for 3 backends, 9.2e-7),
+// which bounds the chance of a false failure. A backend that never answers fails every round.
+import { coverageRequests } from '../../../helpers/spread.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import { httpURL } from '../../nodeport/fixtures.ts';
@@ -12,9 +15,6 @@ import {
   spreadUntil,
 } from '../../nodeport/request-spread.ts';
 import type { LoadBalancerFixtures } from '../fixtures.ts';
-
-/** Requests sent to the ClusterIP. */
-const requests = 30;
 
 export default defineCheck<LoadBalancerFixtures>({
   id: 'loadbalancer/the-cluster-ip-of-a-load-balancer-service-still-answers',
@@ -28,6 +28,7 @@ export default defineCheck<LoadBalancerFixtures>({
       );
     }
     const clientPod = f.client.metadata?.name ?? '';
+    const requests = coverageRequests(f.webPods.length);
     await spreadUntil({
       what: `pod ${clientPod} → web ClusterIP ${clusterIP}:80`,
       exec: (argv) => ctx.exec(clientPod, 'netshoot', argv),

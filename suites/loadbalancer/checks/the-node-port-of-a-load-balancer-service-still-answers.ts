@@ -1,8 +1,12 @@
 // Expected: a LoadBalancer Service is also a NodePort Service: it has a nodePort, and a client
 // outside the cluster reaches it on every node's InternalIP at that port, from every backend.
 // kube-proxy programs the node port for LoadBalancer Services unless allocateLoadBalancerNodePorts
-// is false (it is not set here), and implementations that route to nodes rely on it. 30 requests
-// per node leave a backend unseen by chance with probability 3·(2/3)^30 ≈ 2e-5.
+// is false (it is not set here), and implementations that route to nodes rely on it. Rounds are
+// sent until one matches; each node gets the fewest requests per round with which a correct proxy
+// leaves a backend unseen at some node with probability at most 1e-6 (coverageRequests in
+// helpers/spread.ts: 40 per node for 3 backends on 3 nodes, 8.1e-7), which bounds the chance of a
+// false failure. A node that does not serve, or a backend that never answers, fails every round.
+import { coverageRequests } from '../../../helpers/spread.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import { httpURL } from '../../nodeport/fixtures.ts';
@@ -15,9 +19,6 @@ import {
 } from '../../nodeport/request-spread.ts';
 import type { LoadBalancerFixtures } from '../fixtures.ts';
 
-/** Requests sent through each node. */
-const requestsPerNode = 30;
-
 export default defineCheck<LoadBalancerFixtures>({
   id: 'loadbalancer/the-node-port-of-a-load-balancer-service-still-answers',
   title: "a LoadBalancer Service also answers on its nodePort on every node's InternalIP",
@@ -29,6 +30,7 @@ export default defineCheck<LoadBalancerFixtures>({
         evidence,
       );
     }
+    const requestsPerNode = coverageRequests(f.webPods.length, f.nodes.length);
     await spreadUntil({
       what: `outside ${f.outside.ip} → web nodePort ${port} on every node`,
       exec: (argv) => f.outside.exec(argv),

@@ -1,9 +1,15 @@
 // Expected: a NodePort Service (externalTrafficPolicy Cluster) is served on EVERY node's InternalIP,
 // control plane included, to a client outside the cluster, and each node spreads the requests over
 // all the Service's endpoints. kube-proxy programs the node port on every node whether or not it runs
-// a backend, and with the Cluster policy any node forwards to any ready endpoint. 30 requests per
-// node leave a backend unseen by chance with probability (2/3)^30 ≈ 5e-6.
+// a backend, and with the Cluster policy any node forwards to any ready endpoint. Rounds are sent
+// until one matches (kube-proxy may still be syncing); each node gets the fewest requests per round
+// with which a correct proxy, picking an endpoint at random, leaves a backend unseen at some node
+// with probability at most 1e-6 (coverageRequests in helpers/spread.ts: 40 per node for 3 backends
+// on 3 nodes, 8.1e-7). A round sent once the rules are synced is a fair sample, so that is also
+// the chance of a false failure. A node that does not serve, or a backend that never answers, fails
+// every round: always caught.
 // Table: node → expected (Reached n/n, every backend) × observed (outcomes, backends with counts).
+import { coverageRequests } from '../../../helpers/spread.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { httpURL, nodePortOf, type NodePortFixtures } from '../fixtures.ts';
 import {
@@ -14,9 +20,6 @@ import {
   spreadUntil,
 } from '../request-spread.ts';
 
-/** Requests sent through each node. */
-const requestsPerNode = 30;
-
 export default defineCheck<NodePortFixtures>({
   id: 'nodeport/every-node-serves-the-node-port-to-outside-clients-across-all-backends',
   title:
@@ -25,6 +28,7 @@ export default defineCheck<NodePortFixtures>({
     const port = nodePortOf(f.web);
     const targets = f.nodes.map((n) => ({ label: n.name, url: httpURL(n.internalIP, port) }));
     const expectedBackends = f.webPods.join(' ');
+    const requestsPerNode = coverageRequests(f.webPods.length, targets.length);
     await spreadUntil({
       what: `outside ${f.outside.ip} → web NodePort ${port} on every node`,
       exec: (argv) => f.outside.exec(argv),

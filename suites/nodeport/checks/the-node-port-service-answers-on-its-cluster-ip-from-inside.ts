@@ -1,7 +1,10 @@
 // Expected: a NodePort Service is also a ClusterIP Service: a pod inside the cluster reaches it on
 // spec.clusterIP:80, and the requests spread over every endpoint (kube-proxy programs the ClusterIP
-// for every Service type but ExternalName and headless). 30 requests leave a backend unseen by chance
-// with probability (2/3)^30 ≈ 5e-6.
+// for every Service type but ExternalName and headless). Rounds are sent until one matches; a round
+// has the fewest requests with which a correct proxy leaves a backend unseen with probability at
+// most 1e-6 (coverageRequests in helpers/spread.ts: 37 for 3 backends, 9.2e-7), which bounds the
+// chance of a false failure. A backend that never answers fails every round: always caught.
+import { coverageRequests } from '../../../helpers/spread.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { httpURL, type NodePortFixtures } from '../fixtures.ts';
 import {
@@ -12,9 +15,6 @@ import {
   spreadUntil,
 } from '../request-spread.ts';
 
-/** Requests sent to the ClusterIP. */
-const requests = 30;
-
 export default defineCheck<NodePortFixtures>({
   id: 'nodeport/the-node-port-service-answers-on-its-cluster-ip-from-inside',
   title: 'a NodePort Service answers on its ClusterIP from a pod, from every backend',
@@ -24,6 +24,7 @@ export default defineCheck<NodePortFixtures>({
       throw new Error(`Service web has no ClusterIP (spec.clusterIP=${clusterIP ?? 'absent'})`);
     }
     const clientPod = f.client.metadata?.name ?? '';
+    const requests = coverageRequests(f.webPods.length);
     await spreadUntil({
       what: `pod ${clientPod} → web ClusterIP ${clusterIP}:80`,
       exec: (argv) => ctx.exec(clientPod, 'netshoot', argv),
