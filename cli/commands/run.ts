@@ -429,6 +429,9 @@ function runJest(
       '--json',
       '--outputFile',
       resultsFile,
+      // Every area's afterAll has run its cleanup by then; a set-up that failed half-way may leave
+      // a poll of a sibling fixture running until its deadline, which would hold the run.
+      '--forceExit',
       ...reporters,
       ...(options.parallel === undefined ? [] : ['--maxWorkers', String(options.parallel)]),
     ],

@@ -14,7 +14,7 @@
  */
 import type { V1Deployment, V1Node, V1Pod, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
-import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
+import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import { httpReadinessProbe } from '../framework/readiness-probe.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
@@ -26,7 +26,6 @@ import {
   startPod,
 } from '../framework/workloads.ts';
 import { awaitReadyEndpoints } from './backends.ts';
-import { outsideHostUnavailable } from './outside-network.ts';
 
 /** A Deployment whose pods carry app=<name>, and the ClusterIP Service `name` in front of it. */
 export interface Backends {
@@ -209,7 +208,6 @@ async function startRunningPod(ctx: SuiteContext, pod: V1Pod): Promise<V1Pod> {
 
 /** Starts every fixture of the area in parallel. */
 export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtures> {
-  const outsideReason = await outsideHostUnavailable();
   const gateUnreadySpec = podSpec(ctx, {
     name: 'gate-unready',
     containers: [],
@@ -239,7 +237,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
       ...gateUnreadySpec,
       spec: namedNginxPodSpec(ctx, missingPath),
     }),
-    outsideReason === undefined ? startOutsideHost(ctx, 'outside') : Promise.resolve(undefined),
+    startOutsideHostIfPossible(ctx, 'outside'),
     ctx.core.listNode(),
     readBalancingPolicy(ctx),
   ]);

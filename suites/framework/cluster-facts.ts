@@ -3,7 +3,7 @@
  * so that checks whose requirements are not met are skipped with the reason.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
-import { outsideHostUnavailable } from '../clusterip/outside-network.ts';
+import { outsideHostUnavailable } from './outside-network.ts';
 import { corednsFacts, type CorednsFacts } from '../dns/coredns-facts.ts';
 import { suiteEnvironment } from './environment.ts';
 
@@ -50,4 +50,11 @@ export async function readClusterFacts(): Promise<ClusterFacts> {
     outsideHostUnavailable: outside,
     coredns,
   };
+}
+
+/** The requirement of a check that probes from a host outside the cluster. */
+export function needsOutsideHost(facts: ClusterFacts): string | undefined {
+  return facts.outsideHostUnavailable === undefined
+    ? undefined
+    : `no host outside the cluster: ${facts.outsideHostUnavailable}`;
 }

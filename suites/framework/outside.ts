@@ -22,6 +22,7 @@ import { SetupError } from '../../helpers/errors.ts';
 import type { ProbeResult } from '../../helpers/probe-result.ts';
 import { runDockerLabels } from '../../helpers/run-id.ts';
 import { timeout } from '../../helpers/timeouts.ts';
+import { outsideHostUnavailable } from './outside-network.ts';
 import type { SuiteContext } from './suite-context.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
@@ -133,4 +134,26 @@ async function missingImageOr(
     `image ${image} is not in ${engine}, which runs the hosts outside the cluster, and could not be pulled (${cause ?? ''})`,
     'build it with `clusters/fixtures/build.sh` (`cluster up` does; in the IPVS lane `cluster up --profile ipvs` loads it into the guest), or name a reachable image with --image-overrides or --image-mirror',
   );
+}
+
+/**
+ * Starts an outside host like {@link startOutsideHost} where one can be played here, and resolves
+ * to undefined where none can (outside-network.ts says why; the checks that need one skip).
+ */
+export async function startOutsideHostIfPossible(
+  ctx: SuiteContext,
+  role: string,
+  command?: readonly string[],
+): Promise<OutsideHost | undefined> {
+  if ((await outsideHostUnavailable()) !== undefined) return undefined;
+  return startOutsideHost(ctx, role, command);
+}
+
+/**
+ * The outside host of an area's fixtures, which start one only where one can be played: checks
+ * that use it skip with the reason of needsOutsideHost (outside-network.ts) elsewhere, so this only guards that pairing.
+ */
+export function outsideOf(host: OutsideHost | undefined): OutsideHost {
+  if (host === undefined) throw new Error('no host outside the cluster was started');
+  return host;
 }

@@ -15,7 +15,7 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { poll, PollTimeoutError } from '../../helpers/poll.ts';
 import { timeout } from '../../helpers/timeouts.ts';
-import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
+import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
   colorDeployment,
@@ -62,7 +62,7 @@ export interface LoadBalancerFixtures {
   /** A netshoot pod inside the cluster. */
   readonly client: V1Pod;
   /** A netshoot container outside the cluster, on the nodes' network. */
-  readonly outside: OutsideHost;
+  readonly outside: OutsideHost | undefined;
   /**
    * The external address of a fixture Service; rejects, with what was observed, when none was
    * assigned within the "loadBalancerAddress" deadline. One wait per Service, shared by the checks.
@@ -157,7 +157,7 @@ export async function setUpLoadBalancer(ctx: SuiteContext): Promise<LoadBalancer
     createLB('web', loadBalancerService('web', 'web', 'Cluster')),
     createLB('pinned-local', loadBalancerService('pinned-local', 'pinned', 'Local')),
     startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
-    startOutsideHost(ctx, 'outside-client'),
+    startOutsideHostIfPossible(ctx, 'outside-client'),
     startDeployment(
       ctx,
       colorDeployment(ctx, 'web', webReplicas, {

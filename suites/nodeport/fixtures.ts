@@ -11,7 +11,7 @@
  * kube-proxy.
  */
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
-import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
+import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
   colorDeployment,
@@ -51,7 +51,7 @@ export interface NodePortFixtures {
   /** A netshoot pod inside the cluster. */
   readonly client: V1Pod;
   /** A netshoot container outside the cluster, on the nodes' network. */
-  readonly outside: OutsideHost;
+  readonly outside: OutsideHost | undefined;
 }
 
 /** Replicas of `web`. */
@@ -82,7 +82,7 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     createService(ctx, nodePortService('pinned-local', 'pinned', 'Local')),
     createService(ctx, nodePortService('pinned-cluster', 'pinned', 'Cluster')),
     startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
-    startOutsideHost(ctx, 'outside-client'),
+    startOutsideHostIfPossible(ctx, 'outside-client'),
     startDeployment(
       ctx,
       colorDeployment(ctx, 'web', webReplicas, {

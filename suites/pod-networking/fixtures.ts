@@ -5,7 +5,7 @@
  * (a netshoot container on the nodes' network running knc-http-echo) for the egress check.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
+import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
   colorContainer,
@@ -26,7 +26,7 @@ export interface PodNetworkingFixtures {
   /** The InternalIP of the client's node (the source egress traffic should leave with). */
   readonly clientNodeIP: string;
   /** An HTTP server outside the cluster answering with the client address it saw (port 80). */
-  readonly outsideServer: OutsideHost;
+  readonly outsideServer: OutsideHost | undefined;
 }
 
 /** Starts the area's pods in parallel and waits for all of them. */
@@ -76,7 +76,7 @@ export async function setUpPodNetworking(ctx: SuiteContext): Promise<PodNetworki
           ],
         }),
       ),
-      startOutsideHost(ctx, 'outside-server', ['/usr/local/bin/knc-http-echo', '80']),
+      startOutsideHostIfPossible(ctx, 'outside-server', ['/usr/local/bin/knc-http-echo', '80']),
     ],
   );
   return { client, serverSameNode, serverOtherNode, twoContainers, clientNodeIP, outsideServer };

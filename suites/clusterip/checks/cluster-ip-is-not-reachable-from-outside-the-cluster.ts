@@ -12,6 +12,8 @@
 import { classifyCurl, ConnectOutcome } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 import { internalIP } from '../../framework/workloads.ts';
 import { podNames, podsOf } from '../backends.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
@@ -23,10 +25,9 @@ const apiServerPort = 6443;
 export default defineCheck<ClusterIPFixtures>({
   id: 'clusterip/cluster-ip-is-not-reachable-from-outside-the-cluster',
   title: 'a ClusterIP is not reachable from a host outside the cluster (control: the node is)',
-  skipUnless: (facts) => facts.outsideHostUnavailable,
+  skipUnless: needsOutsideHost,
   assess: async (ctx, f, evidence) => {
-    const outside = f.outside;
-    if (outside === undefined) throw new Error('no outside host was started');
+    const outside = outsideOf(f.outside);
     if (f.controlPlane === undefined) {
       throw new Error(
         'no node labelled node-role.kubernetes.io/control-plane to use as the control target',

@@ -17,6 +17,8 @@ import {
   spreadCommand,
 } from '../../nodeport/request-spread.ts';
 import { loadBalancerService, waitForAddress, type LoadBalancerFixtures } from '../fixtures.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests per probe of the address. */
 const requests = 3;
@@ -24,7 +26,9 @@ const requests = 3;
 export default defineCheck<LoadBalancerFixtures>({
   id: 'loadbalancer/deleting-the-service-releases-its-address',
   title: 'deleting a LoadBalancer Service releases its external IP',
+  skipUnless: needsOutsideHost,
   assess: async (ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const deleteService = async (name: string): Promise<void> => {
       try {
         await ctx.core.deleteNamespacedService({ name, namespace: ctx.namespace });
@@ -38,7 +42,7 @@ export default defineCheck<LoadBalancerFixtures>({
     const { ip } = await waitForAddress(ctx, 'released', performance.now());
     const target = [{ label: 'released', url: httpURL(ip, 80) }];
     const probe = async (title: string): Promise<ReturnType<typeof parseSpread>[number]> => {
-      const r = await f.outside.exec(spreadCommand(target, { requests, abandonAfter: requests }));
+      const r = await outside.exec(spreadCommand(target, { requests, abandonAfter: requests }));
       evidence.probe(title, r);
       const tally = parseSpread(r.stdout, target, requests)[0];
       if (tally === undefined) throw new Error('the request loop printed nothing');
@@ -50,7 +54,7 @@ export default defineCheck<LoadBalancerFixtures>({
         deadline: 'proxyRulesConverge',
         intervalMs: 1000,
         attempt: async () => {
-          const t = await probe(`outside ${f.outside.ip} → released ${ip}:80 before deletion`);
+          const t = await probe(`outside ${outside.ip} → released ${ip}:80 before deletion`);
           return { done: reached(t) === requests, state: describeOutcomes(t) };
         },
       });
@@ -70,7 +74,7 @@ export default defineCheck<LoadBalancerFixtures>({
         deadline: 'loadBalancerRelease',
         intervalMs: 1000,
         attempt: async () => {
-          const t = await probe(`outside ${f.outside.ip} → ${ip}:80 after deletion`);
+          const t = await probe(`outside ${outside.ip} → ${ip}:80 after deletion`);
           return { done: reached(t) === 0, state: describeOutcomes(t) };
         },
       });

@@ -13,6 +13,8 @@ import {
   spreadUntil,
 } from '../../nodeport/request-spread.ts';
 import type { LoadBalancerFixtures } from '../fixtures.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests through the Local Service. */
 const requests = 10;
@@ -21,11 +23,13 @@ export default defineCheck<LoadBalancerFixtures>({
   id: 'loadbalancer/local-traffic-policy-keeps-the-client-source-ip',
   title:
     "externalTrafficPolicy Local on a LoadBalancer Service keeps the outside client's source IP",
+  skipUnless: needsOutsideHost,
   assess: async (_ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const { ip } = await f.address('pinned-local');
     await spreadUntil({
-      what: `outside ${f.outside.ip} → pinned-local external IP ${ip}:80`,
-      exec: (argv) => f.outside.exec(argv),
+      what: `outside ${outside.ip} → pinned-local external IP ${ip}:80`,
+      exec: (argv) => outside.exec(argv),
       targets: [{ label: 'Local', url: httpURL(ip, 80) }],
       options: { requests, abandonAfter: 3 },
       evidence,
@@ -38,13 +42,13 @@ export default defineCheck<LoadBalancerFixtures>({
               `expected Reached ${requests}/${requests} from ${f.pinnedPod} on ${f.pinnedNode}, observed ${describeOutcomes(t)}` +
                 (t.firstError === undefined ? '' : ` (${t.firstError})`),
             );
-          } else if (seen.some((c) => c !== f.outside.ip)) {
+          } else if (seen.some((c) => c !== outside.ip)) {
             mismatches.push(
-              `with policy Local the backend should see the client as ${f.outside.ip} (the outside container); ` +
+              `with policy Local the backend should see the client as ${outside.ip} (the outside container); ` +
                 `it saw ${describeCounts(t.clients)} (SNAT applied)`,
             );
           }
-          return [`${ip}:80`, f.outside.ip, describeCounts(t.clients), describeOutcomes(t)];
+          return [`${ip}:80`, outside.ip, describeCounts(t.clients), describeOutcomes(t)];
         });
         return {
           table: renderTable(

@@ -21,6 +21,8 @@ import {
   spreadUntil,
 } from '../../nodeport/request-spread.ts';
 import type { LoadBalancerFixtures } from '../fixtures.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests sent to the external IP, and the significance level of the uniformity test. */
 const { requests, alpha } = uniformSpreadTest;
@@ -29,12 +31,14 @@ export default defineCheck<LoadBalancerFixtures>({
   id: 'loadbalancer/the-external-ip-answers-outside-clients-from-every-backend',
   title:
     'a LoadBalancer Service answers outside clients on its external IP, spread over every backend',
+  skipUnless: needsOutsideHost,
   assess: async (ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const { ip } = await f.address('web');
-    const what = `outside ${f.outside.ip} → web external IP ${ip}:80`;
+    const what = `outside ${outside.ip} → web external IP ${ip}:80`;
     const [tally] = await spreadUntil({
       what,
-      exec: (argv) => f.outside.exec(argv),
+      exec: (argv) => outside.exec(argv),
       targets: [{ label: 'web', url: httpURL(ip, 80) }],
       options: { requests, abandonAfter: 3 },
       evidence,

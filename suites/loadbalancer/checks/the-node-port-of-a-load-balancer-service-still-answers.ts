@@ -18,11 +18,15 @@ import {
   spreadUntil,
 } from '../../nodeport/request-spread.ts';
 import type { LoadBalancerFixtures } from '../fixtures.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 export default defineCheck<LoadBalancerFixtures>({
   id: 'loadbalancer/the-node-port-of-a-load-balancer-service-still-answers',
   title: "a LoadBalancer Service also answers on its nodePort on every node's InternalIP",
+  skipUnless: needsOutsideHost,
   assess: async (_ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const port = f.web.spec?.ports?.[0]?.nodePort;
     if (port === undefined) {
       throw new CheckFailure(
@@ -32,8 +36,8 @@ export default defineCheck<LoadBalancerFixtures>({
     }
     const requestsPerNode = coverageRequests(f.webPods.length, f.nodes.length);
     await spreadUntil({
-      what: `outside ${f.outside.ip} → web nodePort ${port} on every node`,
-      exec: (argv) => f.outside.exec(argv),
+      what: `outside ${outside.ip} → web nodePort ${port} on every node`,
+      exec: (argv) => outside.exec(argv),
       targets: f.nodes.map((n) => ({ label: n.name, url: httpURL(n.internalIP, port) })),
       options: { requests: requestsPerNode, abandonAfter: 3 },
       evidence,

@@ -11,6 +11,8 @@ import { CheckFailure } from '../../framework/evidence.ts';
 import { createService } from '../../framework/workloads.ts';
 import { httpURL, nodePortOf, type NodePortFixtures } from '../fixtures.ts';
 import { readNodePortRange } from '../node-port-range.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Ports tried before giving up when each one turns out to be taken. */
 const maxPicks = 5;
@@ -26,7 +28,9 @@ function alreadyAllocated(error: unknown): boolean {
 export default defineCheck<NodePortFixtures>({
   id: 'nodeport/a-requested-node-port-is-honoured',
   title: 'a NodePort Service that requests a free port in the range gets it and is served on it',
+  skipUnless: needsOutsideHost,
   assess: async (ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const range = await readNodePortRange(ctx);
     evidence.note('node-port range', `${range.low}-${range.high}: ${range.source}`);
     const taken = new Set([f.web, f.pinnedLocal, f.pinnedCluster].map(nodePortOf));
@@ -71,7 +75,7 @@ export default defineCheck<NodePortFixtures>({
     const node = f.nodes[0];
     if (node === undefined) throw new Error('no node');
     const url = httpURL(node.internalIP, requested);
-    const route = `outside ${f.outside.ip} → ${node.name} ${node.internalIP}:${requested}`;
+    const route = `outside ${outside.ip} → ${node.name} ${node.internalIP}:${requested}`;
     let attempt = 0;
     let previous: { attempt: number; summary: string } | undefined;
     try {
@@ -81,7 +85,7 @@ export default defineCheck<NodePortFixtures>({
         intervalMs: 1000,
         attempt: async () => {
           attempt += 1;
-          const result = await f.outside.exec([
+          const result = await outside.exec([
             'curl',
             '-sS',
             '--connect-timeout',

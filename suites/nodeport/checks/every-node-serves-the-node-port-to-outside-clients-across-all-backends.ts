@@ -19,19 +19,23 @@ import {
   renderTable,
   spreadUntil,
 } from '../request-spread.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 export default defineCheck<NodePortFixtures>({
   id: 'nodeport/every-node-serves-the-node-port-to-outside-clients-across-all-backends',
   title:
     "a NodePort Service answers on every node's InternalIP from outside the cluster, from every backend",
+  skipUnless: needsOutsideHost,
   assess: async (ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const port = nodePortOf(f.web);
     const targets = f.nodes.map((n) => ({ label: n.name, url: httpURL(n.internalIP, port) }));
     const expectedBackends = f.webPods.join(' ');
     const requestsPerNode = coverageRequests(f.webPods.length, targets.length);
     await spreadUntil({
-      what: `outside ${f.outside.ip} → web NodePort ${port} on every node`,
-      exec: (argv) => f.outside.exec(argv),
+      what: `outside ${outside.ip} → web NodePort ${port} on every node`,
+      exec: (argv) => outside.exec(argv),
       targets,
       options: { requests: requestsPerNode, abandonAfter: 3 },
       evidence,

@@ -15,6 +15,8 @@ import {
   spreadUntil,
   type TargetTally,
 } from '../request-spread.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests per node and policy. */
 const requests = 3;
@@ -33,10 +35,12 @@ export default defineCheck<NodePortFixtures>({
   title:
     'externalTrafficPolicy Local answers only on nodes with a local endpoint; Cluster answers on every node',
   skipUnless: (facts) =>
-    facts.schedulableNodes < 2
+    needsOutsideHost(facts) ??
+    (facts.schedulableNodes < 2
       ? `the cluster has ${facts.schedulableNodes} schedulable node(s); a node without the endpoint needs 2`
-      : undefined,
+      : undefined),
   assess: async (_ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const ports: Record<Policy, number> = {
       Local: nodePortOf(f.pinnedLocal),
       Cluster: nodePortOf(f.pinnedCluster),
@@ -56,8 +60,8 @@ export default defineCheck<NodePortFixtures>({
     const observe = (t: TargetTally | undefined): string =>
       t === undefined ? 'not probed' : describeOutcomes(t);
     await spreadUntil({
-      what: `outside ${f.outside.ip} → pinned-local and pinned-cluster on every node`,
-      exec: (argv) => f.outside.exec(argv),
+      what: `outside ${outside.ip} → pinned-local and pinned-cluster on every node`,
+      exec: (argv) => outside.exec(argv),
       targets: cells.map((c) => c.target),
       options: { requests, abandonAfter: requests },
       evidence,

@@ -13,6 +13,8 @@ import {
   renderTable,
   spreadUntil,
 } from '../request-spread.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests through the Local Service. */
 const requests = 5;
@@ -20,7 +22,9 @@ const requests = 5;
 export default defineCheck<NodePortFixtures>({
   id: 'nodeport/local-traffic-policy-preserves-the-client-ip',
   title: "externalTrafficPolicy Local delivers with the outside client's own source IP",
+  skipUnless: needsOutsideHost,
   assess: async (_ctx, f, evidence) => {
+    const outside = outsideOf(f.outside);
     const endpointNode = f.nodes.find((n) => n.name === f.pinnedNode);
     if (endpointNode === undefined) throw new Error(`node ${f.pinnedNode} not in the node list`);
     const otherNode = f.nodes.find((n) => n.name !== f.pinnedNode);
@@ -39,8 +43,8 @@ export default defineCheck<NodePortFixtures>({
           ]),
     ];
     await spreadUntil({
-      what: `outside ${f.outside.ip} → pinned-local on ${endpointNode.name}`,
-      exec: (argv) => f.outside.exec(argv),
+      what: `outside ${outside.ip} → pinned-local on ${endpointNode.name}`,
+      exec: (argv) => outside.exec(argv),
       targets,
       options: { requests, abandonAfter: 3 },
       evidence,
@@ -53,9 +57,9 @@ export default defineCheck<NodePortFixtures>({
             mismatches.push(
               `${endpointNode.name} (local endpoint) with policy Local: expected Reached ${requests}/${requests}, observed ${describeOutcomes(local)}`,
             );
-          } else if (seen.some((ip) => ip !== f.outside.ip)) {
+          } else if (seen.some((ip) => ip !== outside.ip)) {
             mismatches.push(
-              `with policy Local the backend should see the client as ${f.outside.ip} (the outside container); ` +
+              `with policy Local the backend should see the client as ${outside.ip} (the outside container); ` +
                 `it saw ${describeCounts(local.clients)} (SNAT applied)`,
             );
           }
@@ -63,7 +67,7 @@ export default defineCheck<NodePortFixtures>({
         const rows = [
           [
             `Local via ${endpointNode.name} (${endpointNode.internalIP})`,
-            f.outside.ip,
+            outside.ip,
             local === undefined ? 'not probed' : describeCounts(local.clients),
             local === undefined ? '' : describeOutcomes(local),
           ],

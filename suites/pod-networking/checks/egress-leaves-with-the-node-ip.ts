@@ -11,6 +11,8 @@ import { classifyCurl, ConnectOutcome } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
 import { CheckFailure } from '../../framework/evidence.ts';
 import type { PodNetworkingFixtures } from '../fixtures.ts';
+import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests sent in the one exec. */
 const requests = 3;
@@ -25,10 +27,11 @@ function nameSource(seen: string, nodeIP: string, podIP: string): string {
 export default defineCheck<PodNetworkingFixtures>({
   id: 'pod-networking/egress-leaves-with-the-node-ip',
   title: "a pod's traffic to a host outside the cluster arrives from its node's InternalIP",
+  skipUnless: needsOutsideHost,
   assess: async (ctx, f, evidence) => {
     const podIP = f.client.status?.podIP ?? '';
     const node = f.client.spec?.nodeName ?? '?';
-    const server = f.outsideServer;
+    const server = outsideOf(f.outsideServer);
     const url = `http://${server.ip.includes(':') ? `[${server.ip}]` : server.ip}:80/`;
     const route = `pod ${f.client.metadata?.name ?? '?'} (${podIP} on ${node}) → outside ${server.name} ${url}`;
     const result = evidence.probe(

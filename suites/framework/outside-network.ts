@@ -1,6 +1,6 @@
 /**
  * Whether a host outside the cluster can be played here: a container on the nodes' Docker network
- * (suites/framework/outside.ts). On our kind profiles it can; for an existing cluster it can when
+ * (outside.ts). On our kind profiles it can; for an existing cluster it can when
  * the run's Docker engine has that network (the run description's nodesNetwork, default "kind") and the cluster's
  * nodes are on it (one of their InternalIPs among the network's containers), e.g. a kind cluster
  * given by --kubeconfig. Read once, before the checks are registered, so the check that needs it
@@ -8,7 +8,7 @@
  */
 import { CoreV1Api } from '@kubernetes/client-node';
 import { docker } from '../../helpers/docker.ts';
-import { suiteEnvironment } from '../framework/environment.ts';
+import { suiteEnvironment } from './environment.ts';
 
 let cached: Promise<string | undefined> | undefined;
 
@@ -17,8 +17,7 @@ async function detect(): Promise<string | undefined> {
   if (env.profile !== 'existing') return undefined;
   const { settings, docker: endpoint } = env.description;
   const network = settings.nodesNetwork;
-  if (endpoint.unavailable !== undefined)
-    return `no host outside the cluster: ${endpoint.unavailable}`;
+  if (endpoint.unavailable !== undefined) return endpoint.unavailable;
   const inspect = await docker(endpoint, [
     'network',
     'inspect',
@@ -44,8 +43,15 @@ async function detect(): Promise<string | undefined> {
     : `none of the nodes' InternalIPs (${ips.join(', ')}) is on the Docker network "${network}"`;
 }
 
-/** Why no outside host can be started for this cluster, or undefined when one can. */
+/** What a user can do about it, added to every reason. */
+const provide =
+  'run from a machine whose Docker engine has a network the nodes are on (DOCKER_HOST, --nodes-network NAME), e.g. the machine that runs a kind cluster';
+
+/**
+ * Why no outside host can be started for this cluster, with how to provide one, or undefined
+ * when one can. Checks that need one skip with it (see {@link needsOutsideHost}).
+ */
 export function outsideHostUnavailable(): Promise<string | undefined> {
-  cached ??= detect();
+  cached ??= detect().then((why) => (why === undefined ? undefined : `${why}; ${provide}`));
   return cached;
 }
