@@ -119,16 +119,23 @@ export async function startOutsideHost(
 
 /**
  * The error to report when an outside host did not start: a SetupError naming the fix when its
- * image is not in the Docker engine that runs it (testcontainers then tried a registry), else the
- * error itself.
+ * image is not in the Docker engine that runs it (testcontainers then tried a registry) or when
+ * that engine stopped answering, else the error itself.
  */
 async function missingImageOr(
   endpoint: DockerEndpoint,
   image: string,
   error: unknown,
 ): Promise<unknown> {
-  if ((await docker(endpoint, ['image', 'inspect', image])).exitCode === 0) return error;
+  const inspect = await docker(endpoint, ['image', 'inspect', image]);
+  if (inspect.exitCode === 0) return error;
   const engine = `${endpoint.host} (${endpoint.source})`;
+  if (!/no such image/i.test(inspect.stderr))
+    return new SetupError(
+      `the Docker engine ${engine} stopped answering while a host outside the cluster started: ${inspect.stderr.trim().split('\n')[0] ?? ''}`,
+      `check that ${endpoint.host} runs (\`docker --host ${endpoint.host} version\`)`,
+      { cause: error },
+    );
   const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
   return new SetupError(
     `image ${image} is not in ${engine}, which runs the hosts outside the cluster, and could not be pulled (${cause ?? ''})`,
