@@ -5,8 +5,8 @@
  * run looks again and exits 2 when anything of it is left, even when every check passed.
  *
  * Looked for: the run's namespaces (waited for while they terminate, up to namespaceDeleted),
- * its containers and networks in the run's Docker engine, and the node containers of a kind
- * cluster the run created for itself. The suites create no cluster-scoped objects (the runner's
+ * its containers and networks in the run's Docker engine, and, when the run created a kind cluster
+ * for itself and removed it, that cluster's node containers instead of its namespaces. The suites create no cluster-scoped objects (the runner's
  * role, docs/rbac.md, allows none); a kind of object the tool starts creating is added here.
  */
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -77,11 +77,15 @@ export async function findLeftovers(
       remove: show,
     });
   };
-  try {
-    for (const ns of await namespacesLeft(core, selector))
-      left.push({ what: `namespace ${ns}`, remove: `${kubectl} delete namespace ${ns}` });
-  } catch (error) {
-    unchecked('namespaces', error, `${kubectl} get namespaces -l ${selector}`);
+  // A kind cluster the run made for itself was removed with its namespaces; its nodes are looked
+  // for instead (below).
+  if (scope.cluster === undefined) {
+    try {
+      for (const ns of await namespacesLeft(core, selector))
+        left.push({ what: `namespace ${ns}`, remove: `${kubectl} delete namespace ${ns}` });
+    } catch (error) {
+      unchecked('namespaces', error, `${kubectl} get namespaces -l ${selector}`);
+    }
   }
   left.push(...(await dockerLeftovers(scope.docker, selector, scope.runId)));
   if (scope.cluster !== undefined)
@@ -169,7 +173,7 @@ export async function verifyNothingLeft(scope: LeftoverScope, core: CoreV1Api): 
     left = await findLeftovers(scope, core);
   }
   if (left.length > 0) throw new Error(renderLeftovers(scope.runId, left).join('\n'));
-  return `nothing of run ${scope.runId} is left (namespaces, containers, networks${scope.cluster === undefined ? '' : ', cluster nodes'})`;
+  return `nothing of run ${scope.runId} is left (${scope.cluster === undefined ? 'namespaces' : `the nodes of cluster ${scope.cluster.name}`}, containers, networks)`;
 }
 
 /** The lines a run prints when something of it is left. */
