@@ -25,6 +25,7 @@ import { messageOf } from '../helpers/errors.ts';
 import { newRun, runScopedName } from '../helpers/run-id.ts';
 import { clientsOf, type Break, type SelftestCluster } from '../selftest/break.ts';
 import backendNeverReceivesTraffic from '../selftest/breaks/backend-never-receives-traffic.ts';
+import corednsCannotReachUpstream from '../selftest/breaks/coredns-cannot-reach-its-upstream-resolver.ts';
 import corednsScaledToZero from '../selftest/breaks/coredns-scaled-to-zero.ts';
 import kubeProxyRemoved from '../selftest/breaks/kube-proxy-removed-and-rules-flushed.ts';
 import loadBalancerControllerScaledToZero from '../selftest/breaks/load-balancer-controller-scaled-to-zero.ts';
@@ -48,6 +49,7 @@ const breaks: readonly Break[] = [
   backendNeverReceivesTraffic,
   loadBalancerControllerScaledToZero,
   podEgressDropped,
+  corednsCannotReachUpstream,
   serviceLinksDisabled,
   kubeProxyRemoved,
 ];

@@ -99,7 +99,7 @@ export const runSpec: CommandSpec = {
     'external-target': {
       type: 'string',
       value: 'NAME[:PORT]',
-      help: 'DNS name of a plain-HTTP server for the externalname area (default: a server it starts)',
+      help: "plain-HTTP server for the externalname area, a name the cluster's DNS forwards upstream (default on kind: a container it starts, named by Docker's DNS)",
     },
     'nodes-network': {
       type: 'string',

@@ -77,9 +77,7 @@ export const requiredAccess: readonly Access[] = [
   ...['create', 'get', 'delete'].map((v) => own(v, '', 'services', 'fixtures and checks')),
   own('list', '', 'serviceaccounts', 'suites/framework/suite-context.ts'),
   own('list', '', 'events', 'clusterip/a-pod-that-is-not-ready-gets-no-traffic'),
-  ...['create', 'list'].map((v) =>
-    own(v, 'discovery.k8s.io', 'endpointslices', 'workloads, externalname'),
-  ),
+  own('list', 'discovery.k8s.io', 'endpointslices', 'workloads, externalname'),
   ...['create', 'get'].map((v) => own(v, 'apps', 'deployments', 'suites/framework/workloads.ts')),
   own('update', 'apps', 'deployments/scale', 'clusterip and kube-proxy scaling checks'),
   ...['create', 'get'].map((v) => own(v, 'apps', 'statefulsets', 'suites/dns/fixtures.ts')),

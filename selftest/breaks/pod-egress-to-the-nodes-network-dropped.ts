@@ -3,14 +3,10 @@
 // nodes' network (the subnet of the node's eth0) unless they go to a node: the egress hardening an
 // operator adds to keep workloads off an infrastructure network while they still reach the API
 // server and the kubelets. The ExternalName area's target is such a host (a container on the nodes'
-// network, named through CoreDNS): the Service name still is a CNAME to it (DNS only), but nothing
+// network): its name still resolves (CoreDNS reaches its upstream, the node's resolver, as local
+// traffic of its node, not through FORWARD), the Service name still is a CNAME to it, but nothing
 // answers through it, and a pod's request to a host outside the cluster times out. In-cluster DNS
 // and pod-to-pod traffic must still work.
-//
-// Why not a Corefile whose upstream forwarder points nowhere: the area's built-in target is named
-// inside the cluster zone (a selector-less headless Service), and CoreDNS follows a CNAME to a name
-// of its own zone itself, never through `forward`; such a break goes unseen by these checks (only
-// an --external-target outside the zone would need the forwarder).
 //
 // Repair: on every node, delete the jump and then the chain.
 import type { Break, Repair, SelftestCluster } from '../break.ts';

@@ -1,19 +1,23 @@
 /**
  * Fixtures of the externalname area.
  *
- * The target of the ExternalName Service must be a DNS name. By default the target is a server
- * OUTSIDE the cluster that works offline: a netshoot container on the nodes' Docker network running
- * `knc-http-echo 80`, given a name CoreDNS can resolve through a headless Service without selector
- * (`outside-target`) whose one EndpointSlice, managed by us, holds the container's IP. The
- * ExternalName Service `external` then points at `outside-target.<ns>.svc.<cluster domain>`: a real
- * DNS name whose address is outside the cluster network.
+ * The target of the ExternalName Service must be a name the cluster's DNS does not serve itself, so
+ * that following the CNAME takes CoreDNS through its upstream resolver (`forward` in the Corefile),
+ * as for a real ExternalName Service. By default the target is a server OUTSIDE the cluster that
+ * works offline: a netshoot container on the nodes' Docker network running `knc-http-echo 80`,
+ * named by its container name. The nodes resolve through Docker's embedded DNS, which answers the
+ * names of the containers on their network, and CoreDNS forwards names outside the cluster zone to
+ * the nodes' resolver: pod → CoreDNS → forward → Docker's DNS → the container's address.
  *
- * --external-target <dns name>[:port] points `external` at
- * that real name instead (a plain-HTTP server on the port, 80 by default); no outside container is
- * started then, and the answer is only required to be an HTTP response, since its content is not ours.
+ * --external-target <dns name>[:port] points `external` at that name instead (a plain-HTTP server on
+ * the port, 80 by default); no outside container is started then, and the answer is only required
+ * to be an HTTP response, since its content is not ours. Where neither is possible (no Docker
+ * network of the nodes), `external` points at a name that never resolves (RFC 6761 `.invalid`):
+ * the CNAME check needs no server, and the target check is skipped.
  */
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { SetupError } from '../../helpers/errors.ts';
+import { outsideHostUnavailable } from '../clusterip/outside-network.ts';
 import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import { createService, netshootContainer, podSpec, startPod } from '../framework/workloads.ts';
@@ -47,8 +51,8 @@ export interface ExternalNameFixtures {
 
 /** Name of the ExternalName Service. */
 export const externalServiceName = 'external';
-/** Name of the selector-less headless Service that names the outside container. */
-export const outsideTargetName = 'outside-target';
+/** The role (container name suffix) of the outside server. */
+const outsideRole = 'outside-target';
 
 /**
  * Parses --external-target: a DNS name (RFC 1123, a trailing dot allowed), optionally ":port";
@@ -88,13 +92,27 @@ export function clusterDomainFromResolvConf(text: string, namespace: string): st
   return undefined;
 }
 
-/** Starts the outside server (unless --external-target is given), the client, and the Services. */
+/**
+ * Why the target check cannot run: no --external-target and no host outside the cluster (the
+ * reason given); undefined when it can.
+ */
+export function noTargetReason(
+  externalTarget: string | undefined,
+  outsideUnavailable: string | undefined,
+): string | undefined {
+  if (parseExternalTarget(externalTarget) !== undefined || outsideUnavailable === undefined)
+    return undefined;
+  return `no target outside the cluster: ${outsideUnavailable}; give --external-target NAME[:PORT], a plain-HTTP server whose name the cluster's DNS forwards to its upstream resolver`;
+}
+
+/** Starts the outside server (unless --external-target is given), the client, and the Service. */
 export async function setUpExternalName(ctx: SuiteContext): Promise<ExternalNameFixtures> {
   const given = parseExternalTarget(ctx.settings.externalTarget);
+  const unavailable = noTargetReason(ctx.settings.externalTarget, await outsideHostUnavailable());
   const [client, outside] = await Promise.all([
     startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
-    given === undefined
-      ? startOutsideHost(ctx, 'outside-target', ['/usr/local/bin/knc-http-echo', '80'])
+    given === undefined && unavailable === undefined
+      ? startOutsideHost(ctx, outsideRole, ['/usr/local/bin/knc-http-echo', '80'])
       : Promise.resolve(undefined),
   ]);
   const [resolvConf, outsideHostname] = await Promise.all([
@@ -108,21 +126,26 @@ export async function setUpExternalName(ctx: SuiteContext): Promise<ExternalName
     );
   }
   let target: ExternalTarget;
-  if (outside === undefined) {
-    if (given === undefined) throw new Error('neither --external-target nor an outside server');
+  if (given !== undefined) {
     target = {
       ...given,
       source: `--external-target ${ctx.settings.externalTarget ?? ''}`,
       answersAs: undefined,
     };
+  } else if (outside === undefined) {
+    target = {
+      name: `${outsideRole}.invalid`,
+      port: 80,
+      source: `a name that never resolves (${unavailable ?? 'no target'})`,
+      answersAs: undefined,
+    };
   } else {
-    await startOutsideName(ctx, outside.ip);
     const hostname = outsideHostname?.stdout.trim() ?? '';
     if (hostname === '') throw new Error(`cannot read the host name of ${outside.name}`);
     target = {
-      name: `${outsideTargetName}.${ctx.namespace}.svc.${clusterDomain}`,
+      name: outside.name,
       port: 80,
-      source: `the outside container ${outside.name} (${outside.ip}, knc-http-echo on :80), named by the headless Service ${outsideTargetName} and a manual EndpointSlice`,
+      source: `the outside container ${outside.name} (${outside.ip} on Docker network ${ctx.settings.nodesNetwork}, knc-http-echo on :80), named by the nodes' resolver (Docker's embedded DNS), which CoreDNS forwards to`,
       answersAs: hostname,
     };
   }
@@ -138,36 +161,4 @@ export async function setUpExternalName(ctx: SuiteContext): Promise<ExternalName
     target,
     outside,
   };
-}
-
-/**
- * Gives `ip` (outside the cluster) the name outside-target.<ns>.svc.<domain>: a headless Service
- * without selector and an EndpointSlice we manage (the EndpointSlice controller leaves slices of
- * other managers alone).
- */
-async function startOutsideName(ctx: SuiteContext, ip: string): Promise<void> {
-  await createService(ctx, {
-    metadata: { name: outsideTargetName },
-    spec: {
-      clusterIP: 'None',
-      ports: [{ name: 'http', port: 80, targetPort: 80, protocol: 'TCP' }],
-    },
-  });
-  await ctx.discovery.createNamespacedEndpointSlice({
-    namespace: ctx.namespace,
-    body: {
-      metadata: {
-        name: `${outsideTargetName}-manual`,
-        namespace: ctx.namespace,
-        labels: {
-          ...ctx.labels,
-          'kubernetes.io/service-name': outsideTargetName,
-          'endpointslice.kubernetes.io/managed-by': 'kube-netconform',
-        },
-      },
-      addressType: ip.includes(':') ? 'IPv6' : 'IPv4',
-      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
-      ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-    },
-  });
 }

@@ -17,6 +17,8 @@ export interface ClusterFacts {
   readonly configuredProxyMode: string | undefined;
   /** Why no host outside the cluster can be played here; undefined when one can. */
   readonly outsideHostUnavailable?: string;
+  /** --external-target as given (a setting the externalname checks depend on). */
+  readonly externalTarget?: string;
   /** What CoreDNS's kubernetes plugin serves, from the coredns ConfigMap. */
   readonly coredns: CorednsFacts;
 }
@@ -48,6 +50,7 @@ export async function readClusterFacts(): Promise<ClusterFacts> {
     schedulableNodes: schedulable,
     configuredProxyMode: mode,
     outsideHostUnavailable: outside,
+    externalTarget: env.description.settings.externalTarget,
     coredns,
   };
 }

@@ -2,7 +2,8 @@
 // resolves, for a CNAME query from a pod, to a CNAME record whose target is spec.externalName; the
 // Service gets no ClusterIP (spec.clusterIP and spec.clusterIPs empty or absent), so kube-proxy
 // programs nothing for it, and it has no EndpointSlices (it has no selector; nothing proxies it).
-// The target is the built-in outside server's name, or --external-target <dns name>[:port] when set.
+// The target is the outside container's name, or --external-target <dns name>[:port] when set; a
+// CNAME needs no server, so this check runs even where there is no target to reach.
 // Table: property → expected × observed.
 import { DnsOutcome, parseDig } from '../../../helpers/outcomes.ts';
 import { defineCheck } from '../../framework/check.ts';
