@@ -26,6 +26,7 @@ import { newRun, runScopedName } from '../helpers/run-id.ts';
 import { clientsOf, type Break, type SelftestCluster } from '../selftest/break.ts';
 import backendNeverReceivesTraffic from '../selftest/breaks/backend-never-receives-traffic.ts';
 import corednsScaledToZero from '../selftest/breaks/coredns-scaled-to-zero.ts';
+import largePacketsDropped from '../selftest/breaks/large-packets-dropped-between-nodes.ts';
 import kubeProxyRemoved from '../selftest/breaks/kube-proxy-removed-and-rules-flushed.ts';
 import loadBalancerControllerScaledToZero from '../selftest/breaks/load-balancer-controller-scaled-to-zero.ts';
 import nodePortDropped from '../selftest/breaks/node-port-traffic-dropped-on-one-node.ts';
@@ -48,6 +49,7 @@ const breaks: readonly Break[] = [
   backendNeverReceivesTraffic,
   loadBalancerControllerScaledToZero,
   podEgressDropped,
+  largePacketsDropped,
   serviceLinksDisabled,
   kubeProxyRemoved,
 ];
