@@ -27,6 +27,7 @@ import { clientsOf, type Break, type SelftestCluster } from '../selftest/break.t
 import backendNeverReceivesTraffic from '../selftest/breaks/backend-never-receives-traffic.ts';
 import corednsCannotReachUpstream from '../selftest/breaks/coredns-cannot-reach-its-upstream-resolver.ts';
 import corednsScaledToZero from '../selftest/breaks/coredns-scaled-to-zero.ts';
+import largePacketsDropped from '../selftest/breaks/large-packets-dropped-between-nodes.ts';
 import kubeProxyRemoved from '../selftest/breaks/kube-proxy-removed-and-rules-flushed.ts';
 import loadBalancerControllerScaledToZero from '../selftest/breaks/load-balancer-controller-scaled-to-zero.ts';
 import nodePortDropped from '../selftest/breaks/node-port-traffic-dropped-on-one-node.ts';
@@ -50,6 +51,7 @@ const breaks: readonly Break[] = [
   loadBalancerControllerScaledToZero,
   podEgressDropped,
   corednsCannotReachUpstream,
+  largePacketsDropped,
   serviceLinksDisabled,
   kubeProxyRemoved,
 ];

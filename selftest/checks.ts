@@ -16,11 +16,13 @@ export const checks = {
   clusterip: {
     byName: 'clusterip/service-is-reachable-by-ip-short-name-namespaced-name-and-fqdn',
     spread: 'clusterip/traffic-is-spread-over-every-ready-endpoint',
+    largeReply: 'clusterip/a-large-reply-through-a-cluster-ip-arrives-whole',
   },
   nodeport: {
     everyNode: 'nodeport/every-node-serves-the-node-port-to-outside-clients-across-all-backends',
     clusterIpFromInside: 'nodeport/the-node-port-service-answers-on-its-cluster-ip-from-inside',
     allocatedInRange: 'nodeport/allocated-node-ports-lie-in-the-node-port-range',
+    largeReply: 'nodeport/a-large-reply-through-a-node-port-arrives-whole',
   },
   kubeProxy: {
     mode: 'kube-proxy/every-node-reports-the-configured-mode',
@@ -31,6 +33,7 @@ export const checks = {
     sameNode: 'pod-networking/pod-reaches-pod-on-the-same-node',
     otherNode: 'pod-networking/pod-reaches-pod-on-another-node',
     egress: 'pod-networking/egress-leaves-with-the-node-ip',
+    largeReply: 'pod-networking/a-large-reply-from-a-pod-on-another-node-arrives-whole',
   },
   externalname: {
     cname:

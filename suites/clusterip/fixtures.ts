@@ -5,7 +5,9 @@
  *   index.html saying "This is <pod name>" from the downward API) behind the ClusterIP Service
  *   `web` (port 80, named port http), plus `web-sticky`, a second Service over the same pods
  *   with sessionAffinity ClientIP. Checks only read and send traffic to these.
- * - a netshoot `client` pod that sends the requests.
+ * - a netshoot `client` pod that sends the requests, on the first schedulable node.
+ * - `large`: an nginx pod serving a large file (suites/framework/large-file.ts) on the second
+ *   schedulable node, behind the ClusterIP Service `large` (none on a single-node cluster).
  * - one Deployment and Service per check that changes things, so checks never disturb each
  *   other: `renew` (pods deleted and replaced), `scaling` (2 → 4 → 1), `churn` (a pod deleted under
  *   traffic), `gate` (2 ready pods plus the pod `gate-unready` whose readiness probe 404s).
@@ -14,6 +16,7 @@
  */
 import type { V1Deployment, V1Node, V1Pod, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
+import { startLargeFileServer, type LargeFile } from '../framework/large-file.ts';
 import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import { httpReadinessProbe } from '../framework/readiness-probe.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
@@ -22,6 +25,7 @@ import {
   createService,
   netshootContainer,
   podSpec,
+  schedulableNodes,
   startDeployment,
   startPod,
 } from '../framework/workloads.ts';
@@ -57,6 +61,8 @@ export interface ClusterIPFixtures {
   readonly scaling: Backends;
   readonly churn: Backends;
   readonly gate: Backends;
+  /** The large-file server on another node than the client, and its Service; absent on one node. */
+  readonly large: { readonly file: LargeFile; readonly service: Backends } | undefined;
   /** Has the Service's labels, but its readiness probe asks for a path nginx answers 404 to. */
   readonly gateUnready: V1Pod;
   /** Absent where the nodes' Docker network is unknown (see outside-network.ts). */
@@ -206,8 +212,26 @@ async function startRunningPod(ctx: SuiteContext, pod: V1Pod): Promise<V1Pod> {
   });
 }
 
+/** Starts the large-file server `large` on `nodeName` and its Service; waits for its endpoint. */
+async function startLarge(
+  ctx: SuiteContext,
+  nodeName: string,
+): Promise<NonNullable<ClusterIPFixtures['large']>> {
+  const [file, service] = await Promise.all([
+    startLargeFileServer(ctx, 'large', nodeName, { app: 'large' }),
+    createService(ctx, clusterIPService('large', 'large')),
+  ]);
+  await awaitReadyEndpoints(ctx, 'large', 'large', { replicas: 1 });
+  return {
+    file,
+    service: { name: 'large', replicas: 1, service, ip: service.spec?.clusterIP ?? '' },
+  };
+}
+
 /** Starts every fixture of the area in parallel. */
 export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtures> {
+  const schedulable = await schedulableNodes(ctx);
+  const [first, second] = schedulable.map((n) => n.metadata?.name ?? '');
   const gateUnreadySpec = podSpec(ctx, {
     name: 'gate-unready',
     containers: [],
@@ -222,11 +246,19 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     churn,
     gate,
     gateUnready,
+    large,
     outside,
     nodes,
     policy,
   ] = await Promise.all([
-    startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
+    startPod(
+      ctx,
+      podSpec(ctx, {
+        name: 'client',
+        ...(first === undefined ? {} : { nodeName: first }),
+        containers: [netshootContainer(ctx)],
+      }),
+    ),
     startBackends(ctx, 'web', 3, namedNginxPodSpec(ctx)),
     createService(ctx, clusterIPService('web-sticky', 'web', { sessionAffinity: 'ClientIP' })),
     startBackends(ctx, 'renew', 2, colorPodSpec(ctx)),
@@ -237,6 +269,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
       ...gateUnreadySpec,
       spec: namedNginxPodSpec(ctx, missingPath),
     }),
+    second === undefined ? Promise.resolve(undefined) : startLarge(ctx, second),
     startOutsideHostIfPossible(ctx, 'outside'),
     ctx.core.listNode(),
     readBalancingPolicy(ctx),
@@ -259,6 +292,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     churn,
     gate,
     gateUnready,
+    large,
     outside,
     controlPlane,
     policy,

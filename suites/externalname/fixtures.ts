@@ -17,7 +17,7 @@
  */
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { SetupError } from '../../helpers/errors.ts';
-import { outsideHostUnavailable } from '../clusterip/outside-network.ts';
+import { outsideHostUnavailable } from '../framework/outside-network.ts';
 import { startOutsideHost, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import { createService, netshootContainer, podSpec, startPod } from '../framework/workloads.ts';

@@ -5,12 +5,15 @@
  * - `pinned`: one color replica pinned to the last schedulable node, behind two NodePort Services
  *   that differ only in externalTrafficPolicy (`pinned-local`: Local, `pinned-cluster`: Cluster), so
  *   that nodes with and without a local endpoint can be told apart;
+ * - `large`: an nginx pod serving a large file (suites/framework/large-file.ts) on the same node,
+ *   behind the NodePort Service `large` (externalTrafficPolicy Cluster);
  * - a netshoot client pod inside the cluster, and a netshoot container outside it (on the nodes'
  *   Docker network) playing the external client.
  * Setup ends when every Service's EndpointSlices list its ready pods, so the checks only wait for
  * kube-proxy.
  */
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { startLargeFileServer, type LargeFile } from '../framework/large-file.ts';
 import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
@@ -48,6 +51,10 @@ export interface NodePortFixtures {
   readonly pinnedLocal: V1Service;
   /** NodePort Service with externalTrafficPolicy Cluster in front of `pinned`. */
   readonly pinnedCluster: V1Service;
+  /** The large-file server on `pinnedNode`. */
+  readonly largeFile: LargeFile;
+  /** NodePort Service with externalTrafficPolicy Cluster in front of `largeFile`. */
+  readonly large: V1Service;
   /** A netshoot pod inside the cluster. */
   readonly client: V1Pod;
   /** A netshoot container outside the cluster, on the nodes' network. */
@@ -77,12 +84,14 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     .sort((a, b) => a.name.localeCompare(b.name));
   const pinnedNode = schedulable.at(-1)?.metadata?.name;
   if (pinnedNode === undefined) throw new Error('no schedulable node');
-  const [web, pinnedLocal, pinnedCluster, client, outside] = await Promise.all([
+  const [web, pinnedLocal, pinnedCluster, large, client, outside, largeFile] = await Promise.all([
     createService(ctx, nodePortService('web', 'web', 'Cluster')),
     createService(ctx, nodePortService('pinned-local', 'pinned', 'Local')),
     createService(ctx, nodePortService('pinned-cluster', 'pinned', 'Cluster')),
+    createService(ctx, nodePortService('large', 'large', 'Cluster')),
     startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
     startOutsideHostIfPossible(ctx, 'outside-client'),
+    startLargeFileServer(ctx, 'large', pinnedNode, { app: 'large' }),
     startDeployment(
       ctx,
       colorDeployment(ctx, 'web', webReplicas, {
@@ -111,6 +120,7 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     waitReadyEndpoints(ctx, 'web', webReplicas),
     waitReadyEndpoints(ctx, 'pinned-local', 1),
     waitReadyEndpoints(ctx, 'pinned-cluster', 1),
+    waitReadyEndpoints(ctx, 'large', 1),
   ]);
   const pinnedPod = pinnedPods[0]?.metadata?.name;
   if (pinnedPod === undefined) throw new Error('the pinned Deployment has no pod');
@@ -125,6 +135,8 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     pinnedPod,
     pinnedLocal,
     pinnedCluster,
+    largeFile,
+    large,
     client,
     outside,
   };

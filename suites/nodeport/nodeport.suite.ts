@@ -1,6 +1,8 @@
 // NodePort Services: the allocated and requested ports, reachability on every node from outside the
-// cluster and on the ClusterIP from inside, and externalTrafficPolicy Local versus Cluster.
+// cluster and on the ClusterIP from inside, a large reply through a node without the endpoint, and
+// externalTrafficPolicy Local versus Cluster.
 import { registerArea } from '../framework/area.ts';
+import largeReply from './checks/a-large-reply-through-a-node-port-arrives-whole.ts';
 import requestedPortHonoured from './checks/a-requested-node-port-is-honoured.ts';
 import allocatedInRange from './checks/allocated-node-ports-lie-in-the-node-port-range.ts';
 import everyNodeServes from './checks/every-node-serves-the-node-port-to-outside-clients-across-all-backends.ts';
@@ -14,6 +16,7 @@ await registerArea('nodeport', setUpNodePort, [
   requestedPortHonoured,
   everyNodeServes,
   clusterIPFromInside,
+  largeReply,
   localAnswersOnlyWithEndpoint,
   localPreservesClientIP,
 ]);
