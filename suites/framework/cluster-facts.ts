@@ -61,3 +61,13 @@ export function needsOutsideHost(facts: ClusterFacts): string | undefined {
     ? undefined
     : `no host outside the cluster: ${facts.outsideHostUnavailable}`;
 }
+
+/**
+ * The requirement of a check that needs two schedulable nodes (pods or an endpoint on different
+ * nodes); `why` ends the reason: "this needs 2", "a node without the endpoint needs 2".
+ */
+export function needsTwoNodes(facts: ClusterFacts, why = 'this needs 2'): string | undefined {
+  return facts.schedulableNodes < 2
+    ? `the cluster has ${facts.schedulableNodes} schedulable node(s); ${why}`
+    : undefined;
+}

@@ -6,14 +6,12 @@
 import { defineCheck } from '../../framework/check.ts';
 import { expectWholeFile } from '../../framework/large-file.ts';
 import type { ClusterIPFixtures } from '../fixtures.ts';
+import { needsTwoNodes } from '../../framework/cluster-facts.ts';
 
 export default defineCheck<ClusterIPFixtures>({
   id: 'clusterip/a-large-reply-through-a-cluster-ip-arrives-whole',
   title: 'a 4 MiB reply from a backend on another node arrives whole through the ClusterIP',
-  skipUnless: (facts) =>
-    facts.schedulableNodes < 2
-      ? `the cluster has ${facts.schedulableNodes} schedulable node(s); this needs 2`
-      : undefined,
+  skipUnless: (facts) => needsTwoNodes(facts),
   assess: async (ctx, f, evidence) => {
     if (f.large === undefined) throw new Error('no large-file server on a second node');
     const { file, service } = f.large;

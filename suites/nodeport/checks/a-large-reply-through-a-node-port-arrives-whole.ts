@@ -8,7 +8,7 @@
 import { defineCheck } from '../../framework/check.ts';
 import { expectWholeFile } from '../../framework/large-file.ts';
 import { nodePortOf, type NodePortFixtures } from '../fixtures.ts';
-import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { needsOutsideHost, needsTwoNodes } from '../../framework/cluster-facts.ts';
 import { outsideOf } from '../../framework/outside.ts';
 
 export default defineCheck<NodePortFixtures>({
@@ -16,10 +16,7 @@ export default defineCheck<NodePortFixtures>({
   title:
     'a 4 MiB reply from a backend on another node arrives whole through a NodePort, to a client outside the cluster',
   skipUnless: (facts) =>
-    needsOutsideHost(facts) ??
-    (facts.schedulableNodes < 2
-      ? `the cluster has ${facts.schedulableNodes} schedulable node(s); a node without the endpoint needs 2`
-      : undefined),
+    needsOutsideHost(facts) ?? needsTwoNodes(facts, 'a node without the endpoint needs 2'),
   assess: async (_ctx, f, evidence) => {
     const outside = outsideOf(f.outside);
     const via = f.nodes.find((n) => n.name !== f.pinnedNode);

@@ -15,7 +15,7 @@ import {
   spreadUntil,
   type TargetTally,
 } from '../request-spread.ts';
-import { needsOutsideHost } from '../../framework/cluster-facts.ts';
+import { needsOutsideHost, needsTwoNodes } from '../../framework/cluster-facts.ts';
 import { outsideOf } from '../../framework/outside.ts';
 
 /** Requests per node and policy. */
@@ -35,10 +35,7 @@ export default defineCheck<NodePortFixtures>({
   title:
     'externalTrafficPolicy Local answers only on nodes with a local endpoint; Cluster answers on every node',
   skipUnless: (facts) =>
-    needsOutsideHost(facts) ??
-    (facts.schedulableNodes < 2
-      ? `the cluster has ${facts.schedulableNodes} schedulable node(s); a node without the endpoint needs 2`
-      : undefined),
+    needsOutsideHost(facts) ?? needsTwoNodes(facts, 'a node without the endpoint needs 2'),
   assess: async (_ctx, f, evidence) => {
     const outside = outsideOf(f.outside);
     const ports: Record<Policy, number> = {

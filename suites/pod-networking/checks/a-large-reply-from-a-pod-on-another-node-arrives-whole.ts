@@ -5,14 +5,12 @@
 import { defineCheck } from '../../framework/check.ts';
 import { expectWholeFile } from '../../framework/large-file.ts';
 import type { PodNetworkingFixtures } from '../fixtures.ts';
+import { needsTwoNodes } from '../../framework/cluster-facts.ts';
 
 export default defineCheck<PodNetworkingFixtures>({
   id: 'pod-networking/a-large-reply-from-a-pod-on-another-node-arrives-whole',
   title: 'a 4 MiB reply from a pod on another node arrives whole by pod IP (size and sha256)',
-  skipUnless: (facts) =>
-    facts.schedulableNodes < 2
-      ? `the cluster has ${facts.schedulableNodes} schedulable node(s); this needs 2`
-      : undefined,
+  skipUnless: (facts) => needsTwoNodes(facts),
   assess: async (ctx, f, evidence) => {
     const large = f.largeFileOtherNode;
     if (large === undefined) throw new Error('no large-file server on a second node');
