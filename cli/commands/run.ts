@@ -433,7 +433,10 @@ function runJest(
       ...(options.parallel === undefined ? [] : ['--maxWorkers', String(options.parallel)]),
     ],
     {
-      stdio: 'inherit',
+      // A process group of its own (detached), so that stopping the suites stops every process
+      // of them: the launcher, jest, its workers and the commands they run.
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...env, ...(options.tty ? { KNC_PROGRESS_STARTED: '1' } : {}) },
       cwd: repoRoot,
     },
@@ -443,10 +446,11 @@ function runJest(
       resolve(code ?? ExitCode.ChecksFailed);
     });
   });
-  // On SIGINT/SIGTERM the suites are stopped first; their objects are removed by label next.
+  // On SIGINT/SIGTERM the suites are stopped first; their objects are removed by label next. The
+  // whole group: SIGTERM to the launcher alone would leave jest and its workers running on.
   cleanup.defer('suite processes', async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, 'SIGTERM');
       await exited;
     }
   });
