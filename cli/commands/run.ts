@@ -346,7 +346,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
             : { declared: await declaredChecks(selection) }),
         }))());
     cleanup.defer(
-      'the reports of the checks that finished',
+      'the reports, when the run was interrupted',
       async () => {
         if (interrupted !== undefined) await report();
       },
