@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { helpText, listFlag, numberFlag, oneOf, parseCommand, type CommandSpec } from './args.ts';
+import {
+  durationFlag,
+  helpText,
+  listFlag,
+  numberFlag,
+  oneOf,
+  parseCommand,
+  type CommandSpec,
+} from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 const spec: CommandSpec = {
@@ -83,6 +91,17 @@ describe('flag values', () => {
     );
     for (const bad of ['fast', '-1', 'NaN', 'Infinity', ''])
       expect(() => numberFlag({ 'timeout-scale': bad }, 'timeout-scale')).toThrow(UsageError);
+  });
+
+  it('durationFlag reads seconds, minutes and hours, and refuses anything else', () => {
+    expect(durationFlag({ timeout: '90s' }, 'timeout')).toBe(90 * 1000);
+    expect(durationFlag({ timeout: '30m' }, 'timeout')).toBe(30 * 60 * 1000);
+    expect(durationFlag({ timeout: '1.5h' }, 'timeout')).toBe(1.5 * 3600 * 1000);
+    expect(durationFlag({}, 'timeout')).toBeUndefined();
+    for (const bad of ['90', '0s', '-5m', '1h30m', 'soon', '', '5 min'])
+      expect(() => durationFlag({ timeout: bad }, 'timeout')).toThrow(
+        `--timeout must be a duration in seconds, minutes or hours, got "${bad}"`,
+      );
   });
 
   it('oneOf names every valid choice', () => {

@@ -172,6 +172,26 @@ export function numberFlag(flags: ParsedFlags, name: string): number | undefined
   return n;
 }
 
+/** Milliseconds per unit of a duration flag. */
+const durationUnits: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A positive duration flag in ms ("90s", "30m", "1.5h"), or undefined when absent.
+ * @throws {UsageError} for anything else, with an example.
+ */
+export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([smh])$/.exec(v.trim());
+  const ms = m === null ? 0 : Number(m[1]) * (durationUnits[m[2] ?? ''] ?? 0);
+  if (ms <= 0)
+    throw new UsageError(
+      `--${name} must be a duration in seconds, minutes or hours, got "${v}"`,
+      `pass e.g. --${name} 90s, --${name} 30m or --${name} 1.5h`,
+    );
+  return ms;
+}
+
 /** Checks that `value` is one of `choices`, naming them all otherwise. */
 export function oneOf<T extends string>(what: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;

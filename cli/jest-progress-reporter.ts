@@ -8,9 +8,13 @@
  * it registers its area (<KNC_REPORT_DIR>/checks/<area>.json, reports/catalog.ts). Skipped checks
  * produce no per-test event in jest, so they are printed when their suite file finishes.
  * KNC_PROGRESS_START (epoch ms) is when the run started, for the elapsed time.
+ *
+ * It also records each finished check in the report directory (reports/finished-checks.ts), so a
+ * run stopped before jest writes its results still reports the checks that finished.
  */
 import type { Reporter, Test, TestCaseResult, TestResult } from '@jest/reporters';
 import { readCatalog, reportDirOf, type CatalogEntry } from '../reports/catalog.ts';
+import { recordFinishedCheck } from '../reports/finished-checks.ts';
 import { formatCheckLine, type CheckEvent } from './progress.ts';
 
 /** Prints check progress to stderr. */
@@ -22,6 +26,8 @@ export default class CheckProgressReporter implements Pick<
   private readonly showStarts: boolean;
   private readonly reportDir: string;
   private catalog: CatalogEntry[] = [];
+  /** Checks already in the record of finished checks: file, area and title. */
+  private readonly recorded = new Set<string>();
 
   constructor() {
     const start = Number(process.env.KNC_PROGRESS_START);
@@ -53,7 +59,24 @@ export default class CheckProgressReporter implements Pick<
     if (this.showStarts) this.print(info.ancestorTitles[0], info.title, { kind: 'started' });
   }
 
-  onTestCaseResult(_test: Test, r: TestCaseResult): void {
+  /** Appends a finished check to the record of the run, once. */
+  private record(test: Test, r: TestCaseResult | TestResult['testResults'][number]): void {
+    const { ancestorTitles, title, status, duration, failureMessages } = r;
+    const key = JSON.stringify([test.path, ancestorTitles, title]);
+    if (this.recorded.has(key)) return;
+    this.recorded.add(key);
+    recordFinishedCheck(this.reportDir, {
+      file: test.path,
+      ancestorTitles,
+      title,
+      status,
+      duration,
+      failureMessages,
+    });
+  }
+
+  onTestCaseResult(test: Test, r: TestCaseResult): void {
+    this.record(test, r);
     const durationMs = r.duration ?? 0;
     if (r.status === 'passed')
       this.print(r.ancestorTitles[0], r.title, { kind: 'passed', durationMs });
@@ -72,6 +95,8 @@ export default class CheckProgressReporter implements Pick<
       );
     }
     for (const r of result.testResults) {
+      // Also the checks that did not report on their own (their area's set-up failed).
+      this.record(test, r);
       if (r.status !== 'pending' && r.status !== 'skipped' && r.status !== 'todo') continue;
       const entry = this.entry(r.ancestorTitles[0], r.title);
       const reason =

@@ -106,4 +106,29 @@ setInterval(() => undefined, 1000);
     expect(code).toBe(130);
     expect(readFileSync(out, 'utf8')).toBe('cba');
   });
+
+  it('ends the run like a signal when its deadline passes, with the deadline exit code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knc-deadline-'));
+    const out = join(dir, 'order');
+    const script = join(dir, 'child.ts');
+    writeFileSync(
+      script,
+      `import { appendFileSync } from 'node:fs';
+import { CleanupStack, cleanupOnSignals } from ${JSON.stringify(new URL('./cleanup.ts', import.meta.url).pathname)};
+const stack = new CleanupStack();
+for (const n of ['a', 'b']) stack.defer(n, async () => { appendFileSync(${JSON.stringify(out)}, n); });
+cleanupOnSignals(stack, () => undefined, {
+  onInterrupt: (cause) => { appendFileSync(${JSON.stringify(out)}, cause + ':'); },
+  deadline: { ms: 1, code: 1 },
+});
+setInterval(() => undefined, 1000);
+`,
+    );
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe('timeout:ba');
+  });
 });

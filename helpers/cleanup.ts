@@ -116,24 +116,34 @@ export class CleanupStack {
   }
 }
 
+/** Options of {@link cleanupOnSignals}. */
+export interface InterruptOptions {
+  /** Called first, with what ended the run: the signal, or "timeout" for `deadline`. */
+  readonly onInterrupt?: (cause: NodeJS.Signals | 'timeout') => void;
+  /** Ends the run like SIGTERM after `ms`, with exit code `code` (a run's --timeout). */
+  readonly deadline?: { readonly ms: number; readonly code: number };
+}
+
 /**
- * Makes SIGINT and SIGTERM run the stack before the process exits (130 and 143, the shell
- * conventions). A second signal during cleanup exits at once. Returns a function that removes
- * the handlers.
+ * Makes SIGINT and SIGTERM (and `options.deadline`, when it passes) run the stack before the
+ * process exits (130 and 143, the shell conventions; the deadline's own code). A second signal
+ * during cleanup exits at once. Returns a function that removes the handlers and the deadline.
  */
 export function cleanupOnSignals(
   stack: CleanupStack,
   log: (line: string) => void = console.error,
+  options: InterruptOptions = {},
 ): () => void {
   let interrupted = false;
-  const handler = (signal: NodeJS.Signals): void => {
-    const code = signal === 'SIGINT' ? 130 : 143;
+  const interrupt = (cause: NodeJS.Signals | 'timeout', code: number): void => {
     if (interrupted) {
-      log(`${signal} again: exiting without finishing cleanup`);
+      log(`${cause} again: exiting without finishing cleanup`);
       process.exit(code);
     }
     interrupted = true;
-    log(`${signal}: cleaning up ${stack.size} resource(s) before exiting`);
+    options.onInterrupt?.(cause);
+    const what = cause === 'timeout' ? 'the deadline passed' : cause;
+    log(`${what}: cleaning up ${stack.size} resource(s) before exiting`);
     stack.runAll().then(
       () => process.exit(code),
       (error: unknown) => {
@@ -142,9 +152,20 @@ export function cleanupOnSignals(
       },
     );
   };
+  const handler = (signal: NodeJS.Signals): void => {
+    interrupt(signal, signal === 'SIGINT' ? 130 : 143);
+  };
+  const { deadline } = options;
+  const timer =
+    deadline === undefined
+      ? undefined
+      : setTimeout(() => {
+          interrupt('timeout', deadline.code);
+        }, deadline.ms);
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return () => {
+    clearTimeout(timer);
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };

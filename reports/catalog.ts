@@ -20,6 +20,9 @@ export interface CatalogEntry {
   readonly skipReason?: string;
 }
 
+/** The skip reason of a check left out by `--suites`/`--skip` check ids. */
+export const notSelectedReason = 'not selected (--suites/--skip)';
+
 /** The jest test name of a check (skipped checks carry their reason, as jest shows it). */
 export function testNameOf(title: string, skipReason: string | undefined): string {
   return skipReason === undefined ? title : `${title} (skipped: ${skipReason})`;

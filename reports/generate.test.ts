@@ -53,7 +53,13 @@ test("right before the suites, the previous run's results go; its HTML and other
   clearPreviousResults(dir);
   expect(readdirSync(dir)).toEqual([reportMarker]);
   for (const sub of ['allure-results', 'checks', 'observations', 'html']) mkdirSync(join(dir, sub));
-  for (const file of ['junit.xml', 'summary.json', 'jest-results.json', 'notes.txt'])
+  for (const file of [
+    'junit.xml',
+    'summary.json',
+    'jest-results.json',
+    'finished-checks.jsonl',
+    'notes.txt',
+  ])
     writeFileSync(join(dir, file), 'x');
   writeFileSync(join(dir, 'checks', 'dns.json'), '[]');
   clearPreviousResults(dir);

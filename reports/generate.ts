@@ -12,6 +12,10 @@
  *   skipped checks, the status "failed" for the checks' verdicts: reports/failed-status.ts) and
  *   the HTML report is generated twice: html/ (a site) and single/index.html (one file, for CI
  *   artifacts), without Allure's analytics script.
+ * - After an interruption (SIGINT, SIGTERM, --timeout), {@link writeReports} builds the same files
+ *   from the checks that finished (reports/finished-checks.ts), every other declared check marked
+ *   not run with the reason; summary.json and junit.xml come first, and the HTML report gets a
+ *   short budget, so the run exits within a CI job's grace period after the signal.
  *
  * Exit codes: a report that cannot be generated is logged and never changes the run's exit code;
  * a machine without Java is found before the suites run, as a set-up error (exit 2) naming the fix.
@@ -25,12 +29,14 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { messageOf, SetupError } from '../helpers/errors.ts';
 import { runHost } from '../helpers/shell.ts';
 import { readCatalog, type CatalogEntry } from './catalog.ts';
+import { finishedChecksFile, readFinishedChecks } from './finished-checks.ts';
 import { readObservations } from './observations.ts';
 import { checkReportDir, claimReportDir } from './report-dir.ts';
 import { allureCategories } from './categories.ts';
@@ -47,6 +53,12 @@ import { renderTerminalSummary } from './terminal-summary.ts';
 
 /** Budget of one `allure generate` (a few seconds on a small run; the JVM starts cold). */
 const generateBudgetMs = 180_000;
+
+/**
+ * Budget of one `allure generate` after an interruption: CI systems kill a job soon after they
+ * sent it SIGTERM, so the run does not wait for a slow JVM (summary.json and junit.xml are written).
+ */
+export const interruptedGenerateBudgetMs = 20_000;
 
 /** The files of a report directory. */
 export function reportPaths(reportDir: string): {
@@ -112,7 +124,8 @@ export async function prepareReports(reportDir: string): Promise<void> {
 export function clearPreviousResults(reportDir: string): void {
   claimReportDir(reportDir);
   const p = reportPaths(reportDir);
-  for (const path of [p.allureResults, p.checks, p.observations, p.junit, p.summary, p.jestResults])
+  const results = [p.allureResults, p.checks, p.observations, p.junit, p.summary, p.jestResults];
+  for (const path of [...results, finishedChecksFile(reportDir)])
     rmSync(path, { recursive: true, force: true });
 }
 
@@ -123,23 +136,39 @@ export interface RunReportInput {
   readonly profile: string;
   readonly runId: string;
   readonly log: (line: string) => void;
+  /** Why the run ended before its checks did (a signal, --timeout); absent for a whole run. */
+  readonly interrupted?: string;
+  /**
+   * Every check the run selected, for the areas whose suite did not start before an interruption
+   * (the suites declare the others in checks/).
+   */
+  readonly declared?: readonly CatalogEntry[];
 }
 
 /**
  * After the suites: writes summary.json and junit.xml, prints the terminal summary, and generates
  * the Allure reports. Never throws: what fails is logged, and the run's exit code stays the
- * suites' verdict. Returns the summary, or undefined when jest left no results.
+ * suites' verdict. Returns the summary, or undefined when it could not be written. When the run
+ * was interrupted, or jest ended without writing its results, the reports hold the checks that
+ * finished and every other declared check as not run.
  */
 export async function writeReports(input: RunReportInput): Promise<Summary | undefined> {
   const { reportDir, log } = input;
   const p = reportPaths(reportDir);
   let summary: Summary | undefined;
   try {
-    if (!existsSync(p.jestResults)) {
-      log(`reports: jest wrote no results (${p.jestResults}); no summary, JUnit or HTML report`);
-      return undefined;
+    const whole = input.interrupted === undefined && existsSync(p.jestResults);
+    const interrupted = whole
+      ? undefined
+      : (input.interrupted ?? 'jest ended without writing its results');
+    const results = whole
+      ? (JSON.parse(readFileSync(p.jestResults, 'utf8')) as JestResults)
+      : readFinishedChecks(reportDir);
+    let catalog = readCatalog(reportDir);
+    if (interrupted !== undefined) {
+      const started = new Set(catalog.map((c) => c.area));
+      catalog = [...catalog, ...(input.declared ?? []).filter((c) => !started.has(c.area))];
     }
-    const results = JSON.parse(readFileSync(p.jestResults, 'utf8')) as JestResults;
     let environment: EnvironmentFacts;
     try {
       environment = await readEnvironment(input.kubeConfig, input);
@@ -147,12 +176,16 @@ export async function writeReports(input: RunReportInput): Promise<Summary | und
       log(`reports: could not read the cluster's facts: ${messageOf(error)}`);
       environment = unknownEnvironment(input);
     }
-    const catalog = readCatalog(reportDir);
-    summary = buildSummary(results, catalog, environment, readObservations(reportDir));
+    const observations = readObservations(reportDir);
+    summary = buildSummary(results, catalog, environment, observations, interrupted);
     writeFileSync(p.summary, `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(p.junit, renderJunit(summary));
     process.stdout.write(`\n${renderTerminalSummary(summary)}\n`);
-    await generateAllure(p, catalog, environment, input);
+    if (interrupted !== undefined) {
+      log(`reports: ${p.summary}, ${p.junit} (${summary.totals.notRun} check(s) not run)`);
+      writeNotRun(p.allureResults, summary);
+    }
+    await generateAllure(p, catalog, environment, input.runId, interrupted !== undefined);
     log(
       `reports: ${p.summary}, ${p.junit}, ${join(p.html, 'index.html')}, ${join(p.single, 'index.html')}`,
     );
@@ -166,7 +199,8 @@ async function generateAllure(
   p: ReturnType<typeof reportPaths>,
   catalog: readonly CatalogEntry[],
   environment: EnvironmentFacts,
-  input: RunReportInput,
+  runId: string,
+  interrupted: boolean,
 ): Promise<void> {
   mkdirSync(p.allureResults, { recursive: true });
   writeFileSync(
@@ -183,7 +217,7 @@ async function generateAllure(
   if (existsSync(history)) cpSync(history, join(p.allureResults, 'history'), { recursive: true });
   annotateSkipped(p.allureResults, catalog);
   markCheckFailures(p.allureResults);
-  const name = `kube-netconform ${input.runId}`;
+  const name = `kube-netconform ${runId}${interrupted ? ' (interrupted)' : ''}`;
   for (const [out, extra] of [
     [p.html, []],
     [p.single, ['--single-file']],
@@ -202,7 +236,7 @@ async function generateAllure(
     // ALLURE_NO_ANALYTICS: no Google Tag Manager script in the report (it is opened offline, and
     // must not call out when it is opened at all).
     const r = await runHost(argv, {
-      timeoutMs: generateBudgetMs,
+      timeoutMs: interrupted ? interruptedGenerateBudgetMs : generateBudgetMs,
       env: { ALLURE_NO_ANALYTICS: 'true' },
     });
     if (r.exitCode !== 0) {
@@ -210,6 +244,36 @@ async function generateAllure(
         `\`allure generate\` into ${out} failed (exit ${String(r.exitCode)}): ${(r.stderr || r.stdout).trim()}`,
       );
     }
+  }
+}
+
+/**
+ * The checks an interrupted run did not reach, as Allure results: skipped, "not run: <why>" as
+ * their status message, in their area's suite (allure-jest writes a result only for a test that
+ * ended).
+ */
+export function writeNotRun(resultsDir: string, summary: Summary): void {
+  mkdirSync(resultsDir, { recursive: true });
+  const now = Date.now();
+  for (const c of summary.checks.filter((x) => x.status === 'not-run')) {
+    const uuid = randomUUID();
+    const result = {
+      uuid,
+      historyId: c.id,
+      name: c.title,
+      fullName: c.id,
+      status: 'skipped',
+      statusDetails: { message: `not run: ${c.reason ?? ''}` },
+      stage: 'finished',
+      start: now,
+      stop: now,
+      labels: [
+        { name: 'parentSuite', value: c.area },
+        { name: 'checkId', value: c.id },
+        { name: 'area', value: c.area },
+      ],
+    };
+    writeFileSync(join(resultsDir, `${uuid}-result.json`), JSON.stringify(result));
   }
 }
 

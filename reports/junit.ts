@@ -4,6 +4,11 @@
  * and the whole failure (verdict and evidence) as its text, <skipped message="reason">. A suite
  * file that failed outside its checks becomes a test case with an <error>. Written here rather
  * than by jest-junit, which writes <skipped/> without the reason and cannot name the check ids.
+ *
+ * A check an interrupted run did not reach is <skipped message="not run: <why>">, not an <error>:
+ * CI test views (GitLab, GitHub's junit actions, Jenkins) count errors as broken tests and list
+ * them among the failures, which would blame checks that never ran; the job has failed anyway
+ * (exit 130/143 or 1), and the skipped message shows why each check is missing.
  */
 import { areaCounts, type Summary } from './summary.ts';
 
@@ -31,25 +36,22 @@ export function renderJunit(summary: Summary): string {
   const errors = summary.suiteErrors.length;
   const t = summary.totals;
   out.push(
-    `<testsuites name="kube-netconform" tests="${t.total + errors}" failures="${t.failed}" errors="${errors}" skipped="${t.skipped}" time="${seconds(total)}">`,
+    `<testsuites name="kube-netconform" tests="${t.total + errors}" failures="${t.failed}" errors="${errors}" skipped="${t.skipped + t.notRun}" time="${seconds(total)}">`,
   );
   for (const row of areaCounts(summary)) {
     const checks = summary.checks.filter((c) => c.area === row.area);
     const suiteErrors = summary.suiteErrors.filter((e) => e.area === row.area);
     const time = checks.reduce((s, c) => s + c.durationMs, 0);
     out.push(
-      `  <testsuite name="${escapeXml(row.area)}" tests="${checks.length + suiteErrors.length}" failures="${row.failed}" errors="${suiteErrors.length}" skipped="${row.skipped}" time="${seconds(time)}">`,
+      `  <testsuite name="${escapeXml(row.area)}" tests="${checks.length + suiteErrors.length}" failures="${row.failed}" errors="${suiteErrors.length}" skipped="${row.skipped + row['not-run']}" time="${seconds(time)}">`,
     );
     for (const c of checks) {
       const open = `    <testcase classname="${escapeXml(c.area)}" name="${escapeXml(c.title)}" id="${escapeXml(c.id)}" time="${seconds(c.durationMs)}"`;
       if (c.status === 'passed') {
         out.push(`${open}/>`);
-      } else if (c.status === 'skipped') {
-        out.push(
-          `${open}>`,
-          `      <skipped message="${escapeXml(c.reason ?? '')}"/>`,
-          '    </testcase>',
-        );
+      } else if (c.status === 'skipped' || c.status === 'not-run') {
+        const why = c.status === 'not-run' ? `not run: ${c.reason ?? ''}` : (c.reason ?? '');
+        out.push(`${open}>`, `      <skipped message="${escapeXml(why)}"/>`, '    </testcase>');
       } else {
         out.push(
           `${open}>`,

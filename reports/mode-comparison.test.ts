@@ -20,7 +20,7 @@ const check = (id: string, rest: Partial<CheckSummary>): CheckSummary => ({
   ...rest,
 });
 const summary = (checks: CheckSummary[]): Summary => ({
-  totals: { passed: 0, failed: 0, skipped: 0, total: checks.length },
+  totals: { passed: 0, failed: 0, skipped: 0, notRun: 0, total: checks.length },
   checks,
   suiteErrors: [],
   environment: undefined,

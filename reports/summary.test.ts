@@ -15,7 +15,7 @@ const summary = buildSummary(results, readCatalog(testdata), undefined);
 
 describe('buildSummary on a captured run', () => {
   test('counts every check once', () => {
-    expect(summary.totals).toEqual({ passed: 8, failed: 1, skipped: 3, total: 12 });
+    expect(summary.totals).toEqual({ passed: 8, failed: 1, skipped: 3, notRun: 0, total: 12 });
     expect(summary.suiteErrors).toEqual([]);
   });
 

@@ -2,6 +2,8 @@
  * summary.json: one entry per check of the run (id, area, title, status, duration, reason), the
  * totals and the environment facts, built from jest's results (`--json`) joined with the catalog
  * of checks (reports/catalog.ts). junit.xml and the terminal summary are rendered from it.
+ * A run that was interrupted builds it from the checks that finished (reports/finished-checks.ts):
+ * every other check of the catalog is "not-run", with the interruption as its reason.
  */
 import type { CatalogEntry } from './catalog.ts';
 import { failureKind } from './categories.ts';
@@ -24,7 +26,7 @@ export interface JestResults {
 }
 
 /** How a check ended. */
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'not-run';
 
 /** One check in summary.json. */
 export interface CheckSummary {
@@ -57,8 +59,11 @@ export interface Summary {
     readonly passed: number;
     readonly failed: number;
     readonly skipped: number;
+    readonly notRun: number;
     readonly total: number;
   };
+  /** Why the run ended before every check ran (a signal, --timeout); absent for a whole run. */
+  readonly interrupted?: string;
   readonly checks: readonly CheckSummary[];
   readonly suiteErrors: readonly SuiteError[];
   readonly environment: EnvironmentFacts | undefined;
@@ -106,13 +111,16 @@ function areaOfFile(file: string): string {
 
 /**
  * Builds the summary; checks keep jest's order (by file, then registration). `observations` are the
- * checks' recorded observations by id (reports/observations.ts).
+ * checks' recorded observations by id (reports/observations.ts). With `interrupted` (why the run
+ * ended early), each check of the catalog that has no result follows, as skipped when it did not
+ * apply (its reason known from the catalog), else as not run with `interrupted` as its reason.
  */
 export function buildSummary(
   results: JestResults,
   catalog: readonly CatalogEntry[],
   environment: EnvironmentFacts | undefined,
   observations: ReadonlyMap<string, string> = new Map(),
+  interrupted?: string,
 ): Summary {
   const byName = new Map(catalog.map((c) => [`${c.area}\u0000${c.testName}`, c]));
   const checks: CheckSummary[] = [];
@@ -149,29 +157,40 @@ export function buildSummary(
       }
     }
   }
+  if (interrupted !== undefined) {
+    const done = new Set(checks.map((c) => `${c.area}\u0000${c.id}`));
+    for (const c of catalog.filter((e) => !done.has(`${e.area}\u0000${e.id}`))) {
+      const status = c.skipReason === undefined ? 'not-run' : 'skipped';
+      const reason = c.skipReason ?? interrupted;
+      checks.push({ id: c.id, area: c.area, title: c.title, status, durationMs: 0, reason });
+    }
+  }
   const count = (s: CheckStatus): number => checks.filter((c) => c.status === s).length;
   return {
     totals: {
       passed: count('passed'),
       failed: count('failed'),
       skipped: count('skipped'),
+      notRun: count('not-run'),
       total: checks.length,
     },
+    ...(interrupted === undefined ? {} : { interrupted }),
     checks,
     suiteErrors,
     environment,
   };
 }
 
+/** The counts of one area. */
+type AreaCounts = Record<CheckStatus, number> & { area: string };
+
 /** The areas of a summary with their counts, by name. */
-export function areaCounts(
-  summary: Summary,
-): { area: string; passed: number; failed: number; skipped: number }[] {
-  const rows = new Map<string, { area: string; passed: number; failed: number; skipped: number }>();
-  const row = (area: string): { area: string; passed: number; failed: number; skipped: number } => {
+export function areaCounts(summary: Summary): AreaCounts[] {
+  const rows = new Map<string, AreaCounts>();
+  const row = (area: string): AreaCounts => {
     let r = rows.get(area);
     if (r === undefined) {
-      r = { area, passed: 0, failed: 0, skipped: 0 };
+      r = { area, passed: 0, failed: 0, skipped: 0, 'not-run': 0 };
       rows.set(area, r);
     }
     return r;

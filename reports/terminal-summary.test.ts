@@ -9,6 +9,7 @@ function summaryOf(checks: CheckSummary[], suiteErrors: Summary['suiteErrors'] =
       passed: count('passed'),
       failed: count('failed'),
       skipped: count('skipped'),
+      notRun: 0,
       total: checks.length,
     },
     checks,

@@ -1,31 +1,28 @@
 /**
  * The few lines `netconform run` prints at the end: a table of areas with passed, failed and
- * skipped checks, then each failing check with the first line of its failure, then where the
- * reports are. Rendered from the summary (summary.json), so it says exactly what the files say.
+ * skipped checks (and, after an interruption, those not run and why), then each failing check with
+ * the first line of its failure, then where the reports are. Rendered from the summary
+ * (summary.json), so it says exactly what the files say.
  */
 import { areaCounts, type Summary } from './summary.ts';
 
 /** The terminal summary of `summary`, ending with a newline. */
 export function renderTerminalSummary(summary: Summary): string {
-  const rows = areaCounts(summary).map((r) => [
-    r.area,
-    String(r.passed),
-    String(r.failed),
-    String(r.skipped),
-  ]);
+  const interrupted = summary.interrupted !== undefined;
   const t = summary.totals;
   const table = [
-    ['area', 'passed', 'failed', 'skipped'],
-    ...rows,
-    ['total', String(t.passed), String(t.failed), String(t.skipped)],
-  ];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+    ['area', 'passed', 'failed', 'skipped', 'not run'],
+    ...areaCounts(summary).map((r) => [r.area, r.passed, r.failed, r.skipped, r['not-run']]),
+    ['total', t.passed, t.failed, t.skipped, t.notRun],
+  ].map((r) => r.map(String).slice(0, interrupted ? 5 : 4));
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]): string =>
     r
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   const out = table.map(line);
+  if (summary.interrupted !== undefined) out.push('', `not run: ${summary.interrupted}`);
   const failed = summary.checks.filter((c) => c.status === 'failed');
   if (failed.length > 0 || summary.suiteErrors.length > 0) {
     out.push('', 'failed:');

@@ -4,6 +4,9 @@
  * it with jest, and exits 0 when every applicable check passed, 1 when a check failed, 2 for usage
  * or set-up errors. The report directory is checked before anything else and cleared only right
  * before the suites (reports/report-dir.ts), so a run that fails to start keeps the last reports.
+ * A run ended by SIGINT or SIGTERM (exit 130, 143) or by its --timeout (exit 1) stops jest, then
+ * writes the reports of the checks that finished, the others marked not run with the reason, and
+ * only then removes what it created.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,10 +37,17 @@ import {
 } from '../../helpers/run-description.ts';
 import { newRun, runScopedName } from '../../helpers/run-id.ts';
 import { timeout, timeoutScale } from '../../helpers/timeouts.ts';
-import { clearPreviousResults, prepareReports, writeReports } from '../../reports/generate.ts';
+import { notSelectedReason, testNameOf, type CatalogEntry } from '../../reports/catalog.ts';
+import {
+  clearPreviousResults,
+  interruptedGenerateBudgetMs,
+  prepareReports,
+  writeReports,
+} from '../../reports/generate.ts';
 import { reportMarker } from '../../reports/report-dir.ts';
 import { parseExternalTarget } from '../../suites/externalname/fixtures.ts';
 import {
+  durationFlag,
   helpText,
   listFlag,
   numberFlag,
@@ -45,7 +55,7 @@ import {
   stringFlag,
   type CommandSpec,
 } from '../args.ts';
-import { checkCatalog, resolveSelection } from '../checks-catalog.ts';
+import { checkCatalog, resolveSelection, type Selection } from '../checks-catalog.ts';
 import { clusterTarget } from '../cluster-target.ts';
 import { progress, program } from '../program.ts';
 import { suiteAreas } from '../suites.ts';
@@ -111,6 +121,11 @@ export const runSpec: CommandSpec = {
       value: 'N',
       help: 'run up to N areas at the same time (default: jest picks by CPU count)',
     },
+    timeout: {
+      type: 'string',
+      value: 'DURATION',
+      help: 'end the run like SIGTERM once DURATION (e.g. 90s, 30m, 1.5h) has passed: the checks that finished are reported, the others marked not run; exit 1',
+    },
     'timeout-scale': {
       type: 'string',
       value: 'N',
@@ -157,6 +172,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     checkCatalog,
   );
   const chosen = selection.areas;
+  const runTimeoutMs = durationFlag(f, 'timeout');
   const scale = numberFlag(f, 'timeout-scale');
   if (scale !== undefined) process.env.KNC_TIMEOUT_SCALE = String(scale);
   const parallel = numberFlag(f, 'parallel');
@@ -206,7 +222,19 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   await prepareReports(reportDir);
   const run = newRun();
   const cleanup = new CleanupStack({ log });
-  const removeHandlers = cleanupOnSignals(cleanup);
+  // Why the run ended early, once a signal or the --timeout came; the reports name it.
+  let interrupted: string | undefined;
+  const removeHandlers = cleanupOnSignals(cleanup, console.error, {
+    onInterrupt: (cause) => {
+      interrupted =
+        cause === 'timeout'
+          ? `the run's --timeout of ${stringFlag(f, 'timeout') ?? ''} passed`
+          : `the run was interrupted by ${cause} after ${Math.round((Date.now() - startedAt) / 1000)} s`;
+    },
+    ...(runTimeoutMs === undefined
+      ? {}
+      : { deadline: { ms: runTimeoutMs, code: ExitCode.ChecksFailed } }),
+  });
   let verdict: number;
   let cleanupFailed = false;
   let leftovers: LeftoverScope | undefined;
@@ -299,19 +327,38 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     log(
       `run ${run.id}: suites ${chosen.join(', ')}${selection.checks === undefined ? '' : ` (checks ${selection.checks.join(', ')})`}`,
     );
+    // Written once: after jest, or, when the run is interrupted, by the cleanup step below, which
+    // runs right after jest was stopped and before anything is removed. Without jest's results
+    // (stopped, or it crashed) the checks that exist complete the ones that finished.
+    let reports: Promise<unknown> | undefined;
+    const jestResults = join(reportDir, 'jest-results.json');
+    const report = (): Promise<unknown> =>
+      (reports ??= (async () =>
+        writeReports({
+          reportDir,
+          kubeConfig: loadKubeConfig({ kubeconfig, context }),
+          profile,
+          runId: run.id,
+          log,
+          ...(interrupted === undefined ? {} : { interrupted }),
+          ...(interrupted === undefined && existsSync(jestResults)
+            ? {}
+            : { declared: await declaredChecks(selection) }),
+        }))());
+    cleanup.defer(
+      'the reports, when the run was interrupted',
+      async () => {
+        if (interrupted !== undefined) await report();
+      },
+      2 * interruptedGenerateBudgetMs + timeout('cleanupStep'),
+    );
     const jestOptions = { parallel, tty: process.stdout.isTTY };
-    const code = await runJest(chosen, join(reportDir, 'jest-results.json'), cleanup, jestOptions, {
+    const code = await runJest(chosen, jestResults, cleanup, jestOptions, {
       [runDescriptionVariable]: descriptionFile,
       KNC_PROGRESS_START: String(startedAt),
       KNC_REPORT_DIR: reportDir,
     });
-    await writeReports({
-      reportDir,
-      kubeConfig: loadKubeConfig({ kubeconfig, context }),
-      profile,
-      runId: run.id,
-      log,
-    });
+    await report();
     verdict = code === 0 ? ExitCode.Passed : ExitCode.ChecksFailed;
   } finally {
     try {
@@ -354,6 +401,20 @@ async function prepareRun(
     const removed = await removeRunObjects(core, docker, run.id);
     if (removed.length > 0) log(`removed what the suites left: ${removed.join(', ')}`);
   });
+}
+
+/** The checks of the run's areas as catalog entries, those left out by check ids skipped. */
+async function declaredChecks(selection: Selection): Promise<CatalogEntry[]> {
+  return (await checkCatalog())
+    .filter((c) => selection.areas.includes(c.area))
+    .map(({ id, area, title }) => {
+      const skipReason =
+        selection.checks === undefined || selection.checks.includes(id)
+          ? undefined
+          : notSelectedReason;
+      const testName = testNameOf(title, skipReason);
+      return { id, area, title, testName, ...(skipReason === undefined ? {} : { skipReason }) };
+    });
 }
 
 /** The keys of the fixture images (clusters/fixtures/images.json). */
@@ -436,7 +497,10 @@ function runJest(
       ...(options.parallel === undefined ? [] : ['--maxWorkers', String(options.parallel)]),
     ],
     {
-      stdio: 'inherit',
+      // A process group of its own (detached), so that stopping the suites stops every process
+      // of them: the launcher, jest, its workers and the commands they run.
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...env, ...(options.tty ? { KNC_PROGRESS_STARTED: '1' } : {}) },
       cwd: repoRoot,
     },
@@ -446,10 +510,11 @@ function runJest(
       resolve(code ?? ExitCode.ChecksFailed);
     });
   });
-  // On SIGINT/SIGTERM the suites are stopped first; their objects are removed by label next.
+  // On SIGINT/SIGTERM the suites are stopped first; their objects are removed by label next. The
+  // whole group: SIGTERM to the launcher alone would leave jest and its workers running on.
   cleanup.defer('suite processes', async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, 'SIGTERM');
       await exited;
     }
   });

@@ -17,7 +17,7 @@ const environment = {
 
 function summary(overrides: Partial<Summary> = {}): Summary {
   return {
-    totals: { passed: 2, failed: 0, skipped: 1, total: 3 },
+    totals: { passed: 2, failed: 0, skipped: 1, notRun: 0, total: 3 },
     checks: [
       { id: 'dns/a', area: 'dns', title: 'a', status: 'passed', durationMs: 1 },
       {

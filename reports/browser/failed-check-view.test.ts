@@ -54,6 +54,7 @@ function summaryOf(checks: CheckSummary[]): Summary {
       passed: count('passed'),
       failed: count('failed'),
       skipped: count('skipped'),
+      notRun: 0,
       total: checks.length,
     },
     checks,

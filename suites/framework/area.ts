@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { messageWithCauses } from '../../helpers/errors.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import { attachEvidence, labelCheck } from '../../reports/allure-bridge.ts';
-import { declareChecks, testNameOf } from '../../reports/catalog.ts';
+import { declareChecks, notSelectedReason, testNameOf } from '../../reports/catalog.ts';
 import { recordObservation } from '../../reports/observations.ts';
 import type { Check } from './check.ts';
 import { readClusterFacts } from './cluster-facts.ts';
@@ -28,9 +28,7 @@ export async function registerArea<F>(
   const reasons = new Map(
     checks.map((c) => [
       c,
-      chosen === undefined || chosen.includes(c.id)
-        ? c.skipUnless?.(facts)
-        : 'not selected (--suites/--skip)',
+      chosen === undefined || chosen.includes(c.id) ? c.skipUnless?.(facts) : notSelectedReason,
     ]),
   );
   declareChecks(
