@@ -9,7 +9,9 @@
 // jest project (clusters/rbac/runner-role.rbac.ts) applies clusters/rbac/kube-netconform-runner.yaml,
 // runs every area with a token of its ServiceAccount (`run --kubeconfig`, the suites' results
 // written where that profile's `run --profile` would write them), checks what the ServiceAccount
-// may not do and removes the RBAC objects; `cluster down` removes the cluster. The other profiles
+// may not do and removes the RBAC objects; a run of two areas on that cluster is stopped with
+// SIGTERM and must still write its reports (cli/commands/run-interrupted.e2e.ts); `cluster down`
+// removes the cluster. The other profiles
 // keep `run --profile`, which makes and removes the cluster inside the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -156,6 +158,26 @@ function runnerPass(profile: string, dir: string): StepResult[] {
       ),
     );
     const suites = totals(suitesFile);
+    const interruptedFile = join(out, 'interrupted.json');
+    steps.push(
+      step(
+        `a run stopped by SIGTERM on the ${profile} cluster writes its reports`,
+        [
+          node,
+          join(root, 'scripts', 'jest.ts'),
+          '--selectProjects',
+          'lifecycle',
+          '--runInBand',
+          '--testPathPatterns',
+          'run-interrupted',
+          '--json',
+          '--outputFile',
+          interruptedFile,
+        ],
+        interruptedFile,
+        { KNC_E2E_KUBECONFIG: kubeconfig },
+      ),
+    );
     steps.push({
       name: `conformance on the ${profile} kind cluster, as the runner ServiceAccount`,
       code: suites?.success === true ? 0 : 1,
