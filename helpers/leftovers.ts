@@ -31,8 +31,15 @@ export interface LeftoverScope {
   /** kubectl's flags for the same cluster: `--kubeconfig K --context C`. */
   readonly kubectlFlags: string;
   readonly docker: DockerEndpoint;
-  /** A kind cluster the run created and removed, and the engine its nodes ran on. */
-  readonly cluster?: { readonly name: string; readonly docker: DockerEndpoint };
+  /**
+   * A kind cluster the run created and removed, and the engine its nodes ran on; `inGuest` when
+   * it ran in the IPVS lane's guest VM, whose removal took the nodes and the run's engine with it.
+   */
+  readonly cluster?: {
+    readonly name: string;
+    readonly docker: DockerEndpoint;
+    readonly inGuest?: boolean;
+  };
 }
 
 function nameOf(item: unknown): string {
@@ -87,6 +94,7 @@ export async function findLeftovers(
       unchecked('namespaces', error, `${kubectl} get namespaces -l ${selector}`);
     }
   }
+  if (scope.cluster?.inGuest === true) return left;
   left.push(...(await dockerLeftovers(scope.docker, selector, scope.runId)));
   if (scope.cluster !== undefined)
     left.push(...(await kindNodesLeft(scope.cluster.name, scope.cluster.docker)));
@@ -173,7 +181,13 @@ export async function verifyNothingLeft(scope: LeftoverScope, core: CoreV1Api): 
     left = await findLeftovers(scope, core);
   }
   if (left.length > 0) throw new Error(renderLeftovers(scope.runId, left).join('\n'));
-  return `nothing of run ${scope.runId} is left (${scope.cluster === undefined ? 'namespaces' : `the nodes of cluster ${scope.cluster.name}`}, containers, networks)`;
+  const where =
+    scope.cluster === undefined
+      ? 'namespaces, containers, networks'
+      : scope.cluster.inGuest === true
+        ? `its cluster ${scope.cluster.name} went with the guest VM, nodes, namespaces and containers`
+        : `the nodes of cluster ${scope.cluster.name}, containers, networks`;
+  return `nothing of run ${scope.runId} is left (${where})`;
 }
 
 /** The lines a run prints when something of it is left. */

@@ -290,7 +290,12 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       });
       kubeconfig = state.kubeconfig;
       context = state.context;
-      if (!keep && state.guest === undefined) ownCluster = { name, docker: hostEngine };
+      if (!keep)
+        ownCluster = {
+          name,
+          docker: hostEngine,
+          ...(state.guest === undefined ? {} : { inGuest: true }),
+        };
       const server = loadKubeConfig({ kubeconfig, context }).getCurrentCluster()?.server ?? '?';
       log(`cluster ${server}, context ${context} of ${kubeconfig} (kind cluster ${name})`);
       if (state.guest !== undefined) {
