@@ -3,7 +3,14 @@
  * objects live in the suite's namespace, whose deletion (registered when it was created) removes
  * them all, so they need no removal step of their own.
  */
-import type { V1Container, V1Deployment, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1Deployment,
+  V1Node,
+  V1Pod,
+  V1PodSpec,
+  V1Service,
+} from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
 import { httpReadinessProbe } from './readiness-probe.ts';
 import type { SuiteContext } from './suite-context.ts';
@@ -16,6 +23,8 @@ export interface PodOptions {
   readonly nodeName?: string;
   readonly labels?: Record<string, string>;
   readonly hostNetwork?: boolean;
+  /** Further pod spec fields (dnsPolicy, dnsConfig, hostAliases, hostname, ...). */
+  readonly extra?: Omit<Partial<V1PodSpec>, 'containers'>;
 }
 
 /** A pod manifest with the run's labels and a short grace period. */
@@ -31,6 +40,7 @@ export function podSpec(ctx: SuiteContext, options: PodOptions): V1Pod {
       terminationGracePeriodSeconds: 2,
       ...(options.nodeName === undefined ? {} : { nodeName: options.nodeName }),
       ...(options.hostNetwork === true ? { hostNetwork: true } : {}),
+      ...options.extra,
     },
   };
 }
