@@ -3,6 +3,7 @@
 import { registerArea } from '../framework/area.ts';
 import headlessReadyPods from './checks/a-headless-service-resolves-to-exactly-its-ready-pods.ts';
 import clusterIPReverse from './checks/a-cluster-ip-reverse-resolves-to-the-service-name.ts';
+import etcHosts from './checks/a-pods-etc-hosts-names-the-pod-and-its-host-aliases.ts';
 import dnsPolicyNone from './checks/a-pod-with-dns-policy-none-gets-exactly-its-dns-config.ts';
 import podIPName from './checks/a-pod-ip-name-resolves-to-the-pod-ip.ts';
 import serviceName from './checks/a-service-name-resolves-to-its-cluster-ip.ts';
@@ -20,4 +21,5 @@ await registerArea('dns', setUpDns, [
   podIPName,
   clusterIPReverse,
   dnsPolicyNone,
+  etcHosts,
 ]);
