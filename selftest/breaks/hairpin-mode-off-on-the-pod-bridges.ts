@@ -55,7 +55,9 @@ async function hairpinOff(cluster: SelftestCluster, node: string): Promise<Repai
   }
   cluster.log(`${node}: hairpinMode false in ${file}, hairpin off on the ports of ${bridge}`);
   return async () => {
-    await onNode(node, ['mv', saved, file]);
+    // Written in place: containerd 1.6 did not reload the configuration after a rename into
+    // net.d, and pods created after such a repair still got hairpin off.
+    await onNode(node, ['sh', '-c', 'cat "$1" > "$2" && rm "$1"', 'restore', saved, file]);
     for (const [port, on] of await bridgePorts(node)) {
       if (!on && !offBefore.has(port)) await setHairpin(node, port, true);
     }
