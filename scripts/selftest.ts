@@ -28,6 +28,7 @@ import backendNeverReceivesTraffic from '../selftest/breaks/backend-never-receiv
 import corednsCannotReachUpstream from '../selftest/breaks/coredns-cannot-reach-its-upstream-resolver.ts';
 import corednsScaledToZero from '../selftest/breaks/coredns-scaled-to-zero.ts';
 import largePacketsDropped from '../selftest/breaks/large-packets-dropped-between-nodes.ts';
+import hairpinOff from '../selftest/breaks/hairpin-mode-off-on-the-pod-bridges.ts';
 import kubeProxyRemoved from '../selftest/breaks/kube-proxy-removed-and-rules-flushed.ts';
 import loadBalancerControllerScaledToZero from '../selftest/breaks/load-balancer-controller-scaled-to-zero.ts';
 import nodePortDropped from '../selftest/breaks/node-port-traffic-dropped-on-one-node.ts';
@@ -52,6 +53,7 @@ const breaks: readonly Break[] = [
   podEgressDropped,
   corednsCannotReachUpstream,
   largePacketsDropped,
+  hairpinOff,
   serviceLinksDisabled,
   kubeProxyRemoved,
 ];

@@ -17,6 +17,7 @@ export const checks = {
     byName: 'clusterip/service-is-reachable-by-ip-short-name-namespaced-name-and-fqdn',
     spread: 'clusterip/traffic-is-spread-over-every-ready-endpoint',
     largeReply: 'clusterip/a-large-reply-through-a-cluster-ip-arrives-whole',
+    hairpin: 'clusterip/a-pod-reaches-itself-through-its-own-cluster-ip',
   },
   nodeport: {
     everyNode: 'nodeport/every-node-serves-the-node-port-to-outside-clients-across-all-backends',

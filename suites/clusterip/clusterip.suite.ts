@@ -1,7 +1,9 @@
-// ClusterIP Services: virtual IP from the Service range, reachability by name, a large reply, spread
-// over ready endpoints, scaling, pod deletion, readiness, isolation from outside, session affinity.
+// ClusterIP Services: virtual IP from the Service range, reachability by name, a large reply, a pod
+// reaching itself (hairpin), spread over ready endpoints, scaling, pod deletion, readiness,
+// isolation from outside, session affinity.
 import { registerArea } from '../framework/area.ts';
 import largeReply from './checks/a-large-reply-through-a-cluster-ip-arrives-whole.ts';
+import reachesItself from './checks/a-pod-reaches-itself-through-its-own-cluster-ip.ts';
 import notReadyGetsNoTraffic from './checks/a-pod-that-is-not-ready-gets-no-traffic.ts';
 import clientIPAffinity from './checks/client-ip-affinity-pins-a-client-to-one-backend.ts';
 import notReachableFromOutside from './checks/cluster-ip-is-not-reachable-from-outside-the-cluster.ts';
@@ -16,6 +18,7 @@ await registerArea('clusterip', setUpClusterIP, [
   virtualIPFromRange,
   reachableByName,
   largeReply,
+  reachesItself,
   spreadOverEndpoints,
   followsScaling,
   recoversFromDeletion,

@@ -11,6 +11,8 @@
  * - one Deployment and Service per check that changes things, so checks never disturb each
  *   other: `renew` (pods deleted and replaced), `scaling` (2 → 4 → 1), `churn` (a pod deleted under
  *   traffic), `gate` (2 ready pods plus the pod `gate-unready` whose readiness probe 404s).
+ * - `hairpin`: one pod (the color server and a netshoot container) as the only backend of the
+ *   ClusterIP Service `hairpin`, so a request from the pod to its Service must come back to it.
  * - a container outside the cluster on the nodes' network (only where that network is known).
  * - the load-balancing policy of the Service proxy, read from the kube-proxy ConfigMap.
  */
@@ -61,6 +63,9 @@ export interface ClusterIPFixtures {
   readonly scaling: Backends;
   readonly churn: Backends;
   readonly gate: Backends;
+  /** The pod behind `hairpin`, which calls its own Service; hairpin.replicas is 1. */
+  readonly hairpin: Backends;
+  readonly hairpinPod: V1Pod;
   /** The large-file server on another node than the client, and its Service; absent on one node. */
   readonly large: { readonly file: LargeFile; readonly service: Backends } | undefined;
   /** Has the Service's labels, but its readiness probe asks for a path nginx answers 404 to. */
@@ -228,6 +233,24 @@ async function startLarge(
   };
 }
 
+/** Starts the pod `hairpin` (server and client in one) and its Service; waits for its endpoint. */
+async function startHairpin(ctx: SuiteContext): Promise<{ service: Backends; pod: V1Pod }> {
+  const name = 'hairpin';
+  const [pod, service] = await Promise.all([
+    startPod(
+      ctx,
+      podSpec(ctx, {
+        name,
+        labels: { app: name },
+        containers: [colorContainer(ctx), netshootContainer(ctx)],
+      }),
+    ),
+    createService(ctx, clusterIPService(name, name)),
+  ]);
+  await awaitReadyEndpoints(ctx, name, name, { replicas: 1 });
+  return { pod, service: { name, replicas: 1, service, ip: service.spec?.clusterIP ?? '' } };
+}
+
 /** Starts every fixture of the area in parallel. */
 export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtures> {
   const schedulable = await schedulableNodes(ctx);
@@ -246,6 +269,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     churn,
     gate,
     gateUnready,
+    hairpin,
     large,
     outside,
     nodes,
@@ -269,6 +293,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
       ...gateUnreadySpec,
       spec: namedNginxPodSpec(ctx, missingPath),
     }),
+    startHairpin(ctx),
     second === undefined ? Promise.resolve(undefined) : startLarge(ctx, second),
     startOutsideHostIfPossible(ctx, 'outside'),
     ctx.core.listNode(),
@@ -292,6 +317,8 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     churn,
     gate,
     gateUnready,
+    hairpin: hairpin.service,
+    hairpinPod: hairpin.pod,
     large,
     outside,
     controlPlane,
