@@ -31,6 +31,9 @@ export function udpTcpEchoContainer(ctx: SuiteContext): V1Container {
   };
 }
 
+/** Unanswered requests after which {@link askEcho} stops sending: the answers are short then. */
+const giveUpAfter = 3;
+
 /** What one request of {@link askEcho} saw: the answering pod, or no answer in time. */
 export type EchoAnswer =
   | { readonly outcome: 'Answered'; readonly protocol: string; readonly pod: string }
@@ -38,7 +41,8 @@ export type EchoAnswer =
 
 /**
  * Sends `count` requests over `protocol` to `ip:port` from the netshoot container of `pod`, in one
- * exec: each from a new socket (a new source port), waiting for the reply at most probeSeconds(2).
+ * exec: each from a new socket (a new source port), waiting for the reply at most probeSeconds(2);
+ * fewer answers than `count` when giveUpAfter of them went unanswered.
  */
 export async function askEcho(
   ctx: SuiteContext,
@@ -50,9 +54,10 @@ export async function askEcho(
   const wait = probeSeconds(2);
   // bash's /dev/udp and /dev/tcp open the socket; head reads the reply datagram in one recv (bash's
   // read takes one byte per recv, which drops the rest of a datagram) and ends at its newline;
-  // timeout bounds the wait for a reply that never comes.
+  // timeout bounds the wait for a reply that never comes; after giveUpAfter unanswered requests
+  // the loop stops (a dropped path would otherwise cost count × wait seconds).
   const one = `exec 3<>/dev/$0/$1/$2 && echo x >&3 && head -n1 <&3`;
-  const script = `for i in $(seq ${count}); do r=$(timeout ${wait} bash -c '${one}' ${protocol} ${target.ip} ${target.port} 2>/dev/null); echo "answer:\${r:-none}"; done`;
+  const script = `for i in $(seq ${count}); do r=$(timeout ${wait} bash -c '${one}' ${protocol} ${target.ip} ${target.port} 2>/dev/null); echo "answer:\${r:-none}"; [ -n "$r" ] || lost=$((lost+1)); [ "\${lost:-0}" -lt ${giveUpAfter} ] || break; done`;
   const probe = await ctx.exec(pod, 'netshoot', ['sh', '-c', script]);
   const answers = probe.stdout
     .split('\n')
