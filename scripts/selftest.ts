@@ -34,6 +34,7 @@ import loadBalancerControllerScaledToZero from '../selftest/breaks/load-balancer
 import nodePortDropped from '../selftest/breaks/node-port-traffic-dropped-on-one-node.ts';
 import podEgressDropped from '../selftest/breaks/pod-egress-to-the-nodes-network-dropped.ts';
 import serviceLinksDisabled from '../selftest/breaks/service-links-disabled-by-a-webhook.ts';
+import udpToEchoPortDropped from '../selftest/breaks/udp-to-the-echo-port-dropped-in-forward.ts';
 import { reportInBrowserOfFirstBreak } from '../selftest/report-in-browser.ts';
 import { runBreakSuites } from '../selftest/run-break.ts';
 import {
@@ -54,6 +55,7 @@ const breaks: readonly Break[] = [
   corednsCannotReachUpstream,
   largePacketsDropped,
   hairpinOff,
+  udpToEchoPortDropped,
   serviceLinksDisabled,
   kubeProxyRemoved,
 ];

@@ -18,12 +18,15 @@ export const checks = {
     spread: 'clusterip/traffic-is-spread-over-every-ready-endpoint',
     largeReply: 'clusterip/a-large-reply-through-a-cluster-ip-arrives-whole',
     hairpin: 'clusterip/a-pod-reaches-itself-through-its-own-cluster-ip',
+    udpEveryEndpoint: 'clusterip/a-udp-cluster-ip-answers-from-every-ready-endpoint',
+    tcpAndUdpOnOnePort: 'clusterip/one-service-port-number-serves-tcp-and-udp-at-once',
   },
   nodeport: {
     everyNode: 'nodeport/every-node-serves-the-node-port-to-outside-clients-across-all-backends',
     clusterIpFromInside: 'nodeport/the-node-port-service-answers-on-its-cluster-ip-from-inside',
     allocatedInRange: 'nodeport/allocated-node-ports-lie-in-the-node-port-range',
     largeReply: 'nodeport/a-large-reply-through-a-node-port-arrives-whole',
+    udpEveryNode: 'nodeport/a-udp-node-port-answers-on-every-node',
   },
   kubeProxy: {
     mode: 'kube-proxy/every-node-reports-the-configured-mode',

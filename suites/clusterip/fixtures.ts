@@ -13,12 +13,16 @@
  *   traffic), `gate` (2 ready pods plus the pod `gate-unready` whose readiness probe 404s).
  * - `hairpin`: one pod (the color server and a netshoot container) as the only backend of the
  *   ClusterIP Service `hairpin`, so a request from the pod to its Service must come back to it.
+ * - `echo`: 3 netshoot pods answering "udp <pod>" and "tcp <pod>" on port 9000
+ *   (suites/framework/udp-echo.ts) behind the Service `echo`, whose two ports share the number
+ *   9000, one UDP and one TCP.
  * - a container outside the cluster on the nodes' network (only where that network is known).
  * - the load-balancing policy of the Service proxy, read from the kube-proxy ConfigMap.
  */
 import type { V1Deployment, V1Node, V1Pod, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { poll } from '../../helpers/poll.ts';
 import { startLargeFileServer, type LargeFile } from '../framework/large-file.ts';
+import { echoPort, udpTcpEchoContainer } from '../framework/udp-echo.ts';
 import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
 import { httpReadinessProbe } from '../framework/readiness-probe.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
@@ -66,6 +70,8 @@ export interface ClusterIPFixtures {
   /** The pod behind `hairpin`, which calls its own Service; hairpin.replicas is 1. */
   readonly hairpin: Backends;
   readonly hairpinPod: V1Pod;
+  /** UDP and TCP echo servers behind one Service port number over both protocols. */
+  readonly echo: Backends;
   /** The large-file server on another node than the client, and its Service; absent on one node. */
   readonly large: { readonly file: LargeFile; readonly service: Backends } | undefined;
   /** Has the Service's labels, but its readiness probe asks for a path nginx answers 404 to. */
@@ -152,15 +158,31 @@ function clusterIPService(
   };
 }
 
+/** The Service `echo`: port 9000 over UDP and over TCP, to the echo pods. */
+const echoService: V1Service = {
+  metadata: { name: 'echo' },
+  spec: {
+    type: 'ClusterIP',
+    selector: { app: 'echo' },
+    ports: (['UDP', 'TCP'] as const).map((protocol) => ({
+      name: `echo-${protocol.toLowerCase()}`,
+      port: echoPort,
+      targetPort: echoPort,
+      protocol,
+    })),
+  },
+};
+
 /** Starts a Deployment and its Service, and waits until the Service's endpoints are its pods. */
 async function startBackends(
   ctx: SuiteContext,
   name: string,
   replicas: number,
   spec: V1PodSpec,
+  service0: V1Service = clusterIPService(name, name),
 ): Promise<Backends> {
   const [service] = await Promise.all([
-    createService(ctx, clusterIPService(name, name)),
+    createService(ctx, service0),
     startDeployment(ctx, deployment(ctx, name, replicas, spec)),
   ]);
   await awaitReadyEndpoints(ctx, name, name, { replicas });
@@ -268,6 +290,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     scaling,
     churn,
     gate,
+    echo,
     gateUnready,
     hairpin,
     large,
@@ -289,6 +312,13 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     startBackends(ctx, 'scaling', 2, colorPodSpec(ctx)),
     startBackends(ctx, 'churn', 3, colorPodSpec(ctx)),
     startBackends(ctx, 'gate', 2, namedNginxPodSpec(ctx)),
+    startBackends(
+      ctx,
+      'echo',
+      3,
+      { terminationGracePeriodSeconds: 2, containers: [udpTcpEchoContainer(ctx)] },
+      echoService,
+    ),
     startRunningPod(ctx, {
       ...gateUnreadySpec,
       spec: namedNginxPodSpec(ctx, missingPath),
@@ -316,6 +346,7 @@ export async function setUpClusterIP(ctx: SuiteContext): Promise<ClusterIPFixtur
     scaling,
     churn,
     gate,
+    echo,
     gateUnready,
     hairpin: hairpin.service,
     hairpinPod: hairpin.pod,

@@ -7,6 +7,8 @@
  *   that nodes with and without a local endpoint can be told apart;
  * - `large`: an nginx pod serving a large file (suites/framework/large-file.ts) on the same node,
  *   behind the NodePort Service `large` (externalTrafficPolicy Cluster);
+ * - `echo`: 2 netshoot pods answering "udp <pod>" on port 9000 (suites/framework/udp-echo.ts),
+ *   behind the NodePort Service `echo` (one UDP port);
  * - a netshoot client pod inside the cluster, and a netshoot container outside it (on the nodes'
  *   Docker network) playing the external client.
  * Setup ends when every Service's EndpointSlices list its ready pods, so the checks only wait for
@@ -15,6 +17,7 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { startLargeFileServer, type LargeFile } from '../framework/large-file.ts';
 import { startOutsideHostIfPossible, type OutsideHost } from '../framework/outside.ts';
+import { echoPort, udpTcpEchoContainer } from '../framework/udp-echo.ts';
 import type { SuiteContext } from '../framework/suite-context.ts';
 import {
   colorDeployment,
@@ -55,6 +58,10 @@ export interface NodePortFixtures {
   readonly largeFile: LargeFile;
   /** NodePort Service with externalTrafficPolicy Cluster in front of `largeFile`. */
   readonly large: V1Service;
+  /** NodePort Service with one UDP port in front of the `echo` pods. */
+  readonly echo: V1Service;
+  /** The `echo` pods' names. */
+  readonly echoPods: readonly string[];
   /** A netshoot pod inside the cluster. */
   readonly client: V1Pod;
   /** A netshoot container outside the cluster, on the nodes' network. */
@@ -63,6 +70,8 @@ export interface NodePortFixtures {
 
 /** Replicas of `web`. */
 export const webReplicas = 3;
+/** Replicas of `echo`. */
+const echoReplicas = 2;
 
 function nodePortService(name: string, app: string, policy: 'Cluster' | 'Local'): V1Service {
   return {
@@ -84,39 +93,65 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     .sort((a, b) => a.name.localeCompare(b.name));
   const pinnedNode = schedulable.at(-1)?.metadata?.name;
   if (pinnedNode === undefined) throw new Error('no schedulable node');
-  const [web, pinnedLocal, pinnedCluster, large, client, outside, largeFile] = await Promise.all([
-    createService(ctx, nodePortService('web', 'web', 'Cluster')),
-    createService(ctx, nodePortService('pinned-local', 'pinned', 'Local')),
-    createService(ctx, nodePortService('pinned-cluster', 'pinned', 'Cluster')),
-    createService(ctx, nodePortService('large', 'large', 'Cluster')),
-    startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
-    startOutsideHostIfPossible(ctx, 'outside-client'),
-    startLargeFileServer(ctx, 'large', pinnedNode, { app: 'large' }),
-    startDeployment(
-      ctx,
-      colorDeployment(ctx, 'web', webReplicas, {
-        topologySpreadConstraints: [
-          {
-            maxSkew: 1,
-            topologyKey: 'kubernetes.io/hostname',
-            whenUnsatisfiable: 'DoNotSchedule',
-            // Tainted nodes (the control plane) are not domains the replicas could go to.
-            nodeTaintsPolicy: 'Honor',
-            labelSelector: { matchLabels: { app: 'web' } },
+  const [web, pinnedLocal, pinnedCluster, large, echo, client, outside, largeFile] =
+    await Promise.all([
+      createService(ctx, nodePortService('web', 'web', 'Cluster')),
+      createService(ctx, nodePortService('pinned-local', 'pinned', 'Local')),
+      createService(ctx, nodePortService('pinned-cluster', 'pinned', 'Cluster')),
+      createService(ctx, nodePortService('large', 'large', 'Cluster')),
+      createService(ctx, {
+        metadata: { name: 'echo' },
+        spec: {
+          type: 'NodePort',
+          selector: { app: 'echo' },
+          ports: [{ name: 'echo-udp', port: echoPort, targetPort: echoPort, protocol: 'UDP' }],
+        },
+      }),
+      startPod(ctx, podSpec(ctx, { name: 'client', containers: [netshootContainer(ctx)] })),
+      startOutsideHostIfPossible(ctx, 'outside-client'),
+      startLargeFileServer(ctx, 'large', pinnedNode, { app: 'large' }),
+      startDeployment(
+        ctx,
+        colorDeployment(ctx, 'web', webReplicas, {
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'DoNotSchedule',
+              // Tainted nodes (the control plane) are not domains the replicas could go to.
+              nodeTaintsPolicy: 'Honor',
+              labelSelector: { matchLabels: { app: 'web' } },
+            },
+          ],
+        }),
+      ),
+      startDeployment(ctx, {
+        metadata: {
+          name: 'echo',
+          namespace: ctx.namespace,
+          labels: { ...ctx.labels, app: 'echo' },
+        },
+        spec: {
+          replicas: echoReplicas,
+          selector: { matchLabels: { app: 'echo' } },
+          template: {
+            metadata: { labels: { ...ctx.labels, app: 'echo' } },
+            spec: { terminationGracePeriodSeconds: 2, containers: [udpTcpEchoContainer(ctx)] },
           },
-        ],
+        },
       }),
-    ),
-    startDeployment(
-      ctx,
-      colorDeployment(ctx, 'pinned', 1, {
-        nodeSelector: { 'kubernetes.io/hostname': pinnedNode },
-      }),
-    ),
-  ]);
-  const [webPods, pinnedPods] = await Promise.all([
+      startDeployment(
+        ctx,
+        colorDeployment(ctx, 'pinned', 1, {
+          nodeSelector: { 'kubernetes.io/hostname': pinnedNode },
+        }),
+      ),
+    ]);
+  const [webPods, pinnedPods, echoPods] = await Promise.all([
     podsOfApp(ctx, 'web'),
     podsOfApp(ctx, 'pinned'),
+    podsOfApp(ctx, 'echo'),
+    waitReadyEndpoints(ctx, 'echo', echoReplicas),
     waitReadyEndpoints(ctx, 'web', webReplicas),
     waitReadyEndpoints(ctx, 'pinned-local', 1),
     waitReadyEndpoints(ctx, 'pinned-cluster', 1),
@@ -137,6 +172,8 @@ export async function setUpNodePort(ctx: SuiteContext): Promise<NodePortFixtures
     pinnedCluster,
     largeFile,
     large,
+    echo,
+    echoPods: echoPods.map((p) => p.metadata?.name ?? '').sort(),
     client,
     outside,
   };

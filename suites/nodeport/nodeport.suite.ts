@@ -1,8 +1,9 @@
 // NodePort Services: the allocated and requested ports, reachability on every node from outside the
 // cluster and on the ClusterIP from inside, a large reply through a node without the endpoint, and
-// externalTrafficPolicy Local versus Cluster.
+// externalTrafficPolicy Local versus Cluster, a UDP node port on every node.
 import { registerArea } from '../framework/area.ts';
 import largeReply from './checks/a-large-reply-through-a-node-port-arrives-whole.ts';
+import udpOnEveryNode from './checks/a-udp-node-port-answers-on-every-node.ts';
 import requestedPortHonoured from './checks/a-requested-node-port-is-honoured.ts';
 import allocatedInRange from './checks/allocated-node-ports-lie-in-the-node-port-range.ts';
 import everyNodeServes from './checks/every-node-serves-the-node-port-to-outside-clients-across-all-backends.ts';
@@ -19,4 +20,5 @@ await registerArea('nodeport', setUpNodePort, [
   largeReply,
   localAnswersOnlyWithEndpoint,
   localPreservesClientIP,
+  udpOnEveryNode,
 ]);
