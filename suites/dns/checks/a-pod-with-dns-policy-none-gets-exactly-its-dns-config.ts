@@ -1,6 +1,7 @@
 // Expected: a pod with `dnsPolicy: None` gets a resolv.conf made only of its `dnsConfig`: exactly
-// the nameservers, search domains and options it lists, in that order, and none of the cluster's
-// (no `<ns>.svc.<domain>` search entry, no `ndots:5`). Workloads that bring their own resolver
+// the nameservers and search domains it lists, in that order, and exactly its options, and none of
+// the cluster's (no `<ns>.svc.<domain>` search entry, no `ndots:5`). The options are compared as a
+// set: the kubelet merges them through a map, so their order in the file is not defined. Workloads that bring their own resolver
 // rely on this; a kubelet that merged the cluster defaults in would send their short names to the
 // cluster DNS. The kubelet alone writes this file, so the self-test has no realistic break for it.
 import { defineCheck } from '../../framework/check.ts';
@@ -46,10 +47,10 @@ export default defineCheck<DnsFixtures>({
       { what: 'search', expected: dnsConfig.searches, observed: conf.search },
       {
         what: 'options',
-        expected: dnsConfig.options.map((o) =>
-          o.value === undefined ? o.name : `${o.name}:${o.value}`,
-        ),
-        observed: conf.options,
+        expected: dnsConfig.options
+          .map((o) => (o.value === undefined ? o.name : `${o.name}:${o.value}`))
+          .sort(),
+        observed: [...conf.options].sort(),
       },
     ].map((r) => ({ ...r, expected: r.expected.join(' '), observed: r.observed.join(' ') }));
     evidence.note(
