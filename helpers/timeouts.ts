@@ -57,6 +57,12 @@ export const baseTimeouts = {
   suiteSetup: 5 * 60_000,
   /** One check, all its probes and waits included. */
   checkRun: 5 * 60_000,
+  /**
+   * Gathering the state dump of an area with a failed check (a few lists and up to a dozen log
+   * tails: about a second on a healthy kind cluster). The cluster may be the broken thing: what is
+   * not in by then is named as not gathered, and the area's cleanup goes on.
+   */
+  stateDump: 30_000,
   /** A LoadBalancer Service getting an external address. */
   loadBalancerAddress: 60_000,
   /** Building MetalLB's controller and speaker from Go modules (measured ~4 min cold on 2 busy cores). */

@@ -9,9 +9,10 @@
  * - {@link writeReports} (after the suites): summary.json, junit.xml and the terminal summary from
  *   jest's results and the catalog of checks; then the Allure results are completed
  *   (categories.json, environment.properties, the previous report's history/, the reasons of
- *   skipped checks, the status "failed" for the checks' verdicts: reports/failed-status.ts) and
- *   the HTML report is generated twice: html/ (a site) and single/index.html (one file, for CI
- *   artifacts), without Allure's analytics script.
+ *   skipped checks, the status "failed" for the checks' verdicts: reports/failed-status.ts, the
+ *   state dumps of the areas with a failed check: reports/state-dumps.ts) and the HTML report
+ *   is generated twice: html/ (a site) and single/index.html (one file, for CI artifacts),
+ *   without Allure's analytics script.
  * - After an interruption (SIGINT, SIGTERM, --timeout), {@link writeReports} builds the same files
  *   from the checks that finished (reports/finished-checks.ts), every other declared check marked
  *   not run with the reason; summary.json and junit.xml come first, and the HTML report gets a
@@ -47,6 +48,7 @@ import {
   type EnvironmentFacts,
 } from './environment.ts';
 import { markCheckFailures } from './failed-status.ts';
+import { attachStateDumps, dumpsFolder, readStateDumps, withStateDumps } from './state-dumps.ts';
 import { renderJunit } from './junit.ts';
 import { buildSummary, type JestResults, type Summary } from './summary.ts';
 import { renderTerminalSummary } from './terminal-summary.ts';
@@ -124,7 +126,15 @@ export async function prepareReports(reportDir: string): Promise<void> {
 export function clearPreviousResults(reportDir: string): void {
   claimReportDir(reportDir);
   const p = reportPaths(reportDir);
-  const results = [p.allureResults, p.checks, p.observations, p.junit, p.summary, p.jestResults];
+  const results = [
+    p.allureResults,
+    p.checks,
+    p.observations,
+    p.junit,
+    p.summary,
+    p.jestResults,
+    join(reportDir, dumpsFolder),
+  ];
   for (const path of [...results, finishedChecksFile(reportDir)])
     rmSync(path, { recursive: true, force: true });
 }
@@ -177,7 +187,10 @@ export async function writeReports(input: RunReportInput): Promise<Summary | und
       environment = unknownEnvironment(input);
     }
     const observations = readObservations(reportDir);
-    summary = buildSummary(results, catalog, environment, observations, interrupted);
+    summary = withStateDumps(
+      buildSummary(results, catalog, environment, observations, interrupted),
+      readStateDumps(reportDir),
+    );
     writeFileSync(p.summary, `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(p.junit, renderJunit(summary));
     process.stdout.write(`\n${renderTerminalSummary(summary)}\n`);
@@ -185,7 +198,7 @@ export async function writeReports(input: RunReportInput): Promise<Summary | und
       log(`reports: ${p.summary}, ${p.junit} (${summary.totals.notRun} check(s) not run)`);
       writeNotRun(p.allureResults, summary);
     }
-    await generateAllure(p, catalog, environment, input.runId, interrupted !== undefined);
+    await generateAllure(reportDir, catalog, environment, input.runId, interrupted !== undefined);
     log(
       `reports: ${p.summary}, ${p.junit}, ${join(p.html, 'index.html')}, ${join(p.single, 'index.html')}`,
     );
@@ -196,12 +209,13 @@ export async function writeReports(input: RunReportInput): Promise<Summary | und
 }
 
 async function generateAllure(
-  p: ReturnType<typeof reportPaths>,
+  reportDir: string,
   catalog: readonly CatalogEntry[],
   environment: EnvironmentFacts,
   runId: string,
   interrupted: boolean,
 ): Promise<void> {
+  const p = reportPaths(reportDir);
   mkdirSync(p.allureResults, { recursive: true });
   writeFileSync(
     join(p.allureResults, 'categories.json'),
@@ -217,6 +231,7 @@ async function generateAllure(
   if (existsSync(history)) cpSync(history, join(p.allureResults, 'history'), { recursive: true });
   annotateSkipped(p.allureResults, catalog);
   markCheckFailures(p.allureResults);
+  attachStateDumps(p.allureResults, reportDir);
   const name = `kube-netconform ${runId}${interrupted ? ' (interrupted)' : ''}`;
   for (const [out, extra] of [
     [p.html, []],

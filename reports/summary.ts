@@ -44,6 +44,11 @@ export interface CheckSummary {
   readonly message?: string;
   /** What the check observed, in a few words, for checks that compare kube-proxy modes. */
   readonly observed?: string;
+  /**
+   * For failed checks: the state dump of the check's area (events, pods, kube-proxy and CoreDNS
+   * logs), relative to the report directory (reports/state-dumps.ts).
+   */
+  readonly stateDump?: string;
 }
 
 /** A suite file that failed before or outside its checks (an import or a top-level error). */

@@ -34,6 +34,28 @@ const check = (
 
 const cases: [string, Summary, string][] = [
   [
+    'the state dumps of the failing areas follow the failures, once per area',
+    summaryOf([
+      { ...check('dns', 'fqdn', 'failed', 'TimedOut'), stateDump: 'dumps/dns.txt' },
+      { ...check('dns', 'srv', 'failed', 'TimedOut'), stateDump: 'dumps/dns.txt' },
+      check('env-vars', 'before', 'passed'),
+    ]),
+    [
+      'area      passed  failed  skipped',
+      'dns            0       2        0',
+      'env-vars       1       0        0',
+      'total          1       2        0',
+      '',
+      'failed:',
+      '  dns/fqdn: TimedOut',
+      '  dns/srv: TimedOut',
+      '',
+      'state dumps (events, pods, kube-proxy and CoreDNS logs), in the report directory:',
+      '  dumps/dns.txt',
+      '',
+    ].join('\n'),
+  ],
+  [
     'everything passed: the table only, areas by name',
     summaryOf([check('pod-networking', 'a', 'passed'), check('kube-proxy', 'b', 'passed')]),
     [

@@ -1,8 +1,8 @@
 /**
  * The few lines `netconform run` prints at the end: a table of areas with passed, failed and
  * skipped checks (and, after an interruption, those not run and why), then each failing check with
- * the first line of its failure, then where the reports are. Rendered from the summary
- * (summary.json), so it says exactly what the files say.
+ * the first line of its failure, then the state dumps of the failing areas. Rendered from the
+ * summary (summary.json), so it says exactly what the files say.
  */
 import { areaCounts, type Summary } from './summary.ts';
 
@@ -28,6 +28,14 @@ export function renderTerminalSummary(summary: Summary): string {
     out.push('', 'failed:');
     for (const c of failed) out.push(`  ${c.id}: ${c.reason ?? ''}`);
     for (const e of summary.suiteErrors) out.push(`  ${e.area} (suite did not run): ${e.reason}`);
+  }
+  const dumps = [...new Set(failed.flatMap((c) => c.stateDump ?? []))];
+  if (dumps.length > 0) {
+    out.push(
+      '',
+      'state dumps (events, pods, kube-proxy and CoreDNS logs), in the report directory:',
+    );
+    for (const d of dumps) out.push(`  ${d}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,13 +1,14 @@
 // `npm run report:browser-check -- --report-dir DIR [--check ID] [--screenshot FILE]`: opens the
 // single-file Allure report of a `netconform run` report directory in headless Chromium, clicks to
 // a failed check (the one named, or the first failed check with evidence in summary.json), opens
-// its evidence, checks that its title, the status "Failed", its failure message and the
-// attachment's content are each on screen once scrolled to, and saves a screenshot (default
-// DIR/report-in-browser.png) showing it all, or, when a long failure message puts the evidence
-// out of reach of one window, two: the top of the result (title, status, message) in FILE and
-// the opened evidence in FILE's `-evidence.png` sibling; it prints what each one shows. Exit 0
-// when all of it was seen, 1 when not (or when the run had no failed check to look for), 2 when
-// DIR is not a report or Chromium is missing.
+// its evidence and its area's state dump, checks that its title, the status "Failed", its failure
+// message, the attachment's content and the dump's first lines are each on screen once scrolled
+// to, and saves a screenshot (default DIR/report-in-browser.png) showing it all, or, when a long
+// failure message puts the evidence out of reach of one window, two: the top of the result
+// (title, status, message) in FILE and the opened evidence in FILE's `-evidence.png` sibling;
+// and the dump's start in FILE's `-dump.png` sibling; it prints what each one shows. Exit 0 when
+// all of it was seen, 1 when not (or when the run had no failed check to look for), 2 when DIR is
+// not a report or Chromium is missing.
 import { parseArgs } from 'node:util';
 import { progress } from '../cli/program.ts';
 import { CleanupStack, cleanupOnSignals } from '../helpers/cleanup.ts';

@@ -1,8 +1,8 @@
 /**
  * The self-test's look at the report in a real browser: after the first break whose suites ran,
  * its report is opened in headless Chromium (reports/browser/report-in-browser.ts) at the first
- * check the break says must fail; its title, the status "Failed", its failure message and an
- * evidence attachment must each be on screen once scrolled to. The screenshot (two, the top of the
+ * check the break says must fail; its title, the status "Failed", its failure message, an
+ * evidence attachment and its area's state dump must each be on screen once scrolled to. The screenshot (two, the top of the
  * result and the evidence, when a long failure message keeps them out of one window) is saved in
  * the break's report directory and its path printed with what it shows. What went wrong comes back
  * as run-level problems of that break, so a report that does not show the failure fails the

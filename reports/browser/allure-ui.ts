@@ -204,25 +204,31 @@ return box !== undefined;`);
 }
 
 /**
- * What the result pane shows of the check and the attachment `name` (see SeenView): each part is
- * scrolled into view in turn (title, status, message, attachment) and read right after, so a part
- * counts as visible when a person who scrolls to it sees it, however long the pane is.
+ * What the result pane shows of the check, the attachment `name` and the state dump attachment
+ * `dump` (see SeenView): each part is scrolled into view in turn (title, status, message,
+ * attachment, dump) and read right after, so a part counts as visible when a person who scrolls to
+ * it sees it, however long the pane is.
  */
-export function seenView(name: string): string {
+export function seenView(name: string, dump?: string): string {
   return expression(`
 const parts = partsOf(${JSON.stringify(name)});
+const dumpParts = partsOf(${JSON.stringify(dump ?? '')});
 return {
   title: look(parts.title, parts.title),
   status: look(parts.status, parts.status),
   message: look(parts.message, parts.message),
   attachment: look(parts.attachmentBox, parts.attachment),
+  dump: ${dump === undefined ? 'undefined' : 'look(dumpParts.attachmentBox, dumpParts.attachment)'},
   attachments: [...(result()?.querySelectorAll('.attachment-row__name') ?? [])].map((e) => norm(e.textContent)),
 };`);
 }
 
-/** Which parts of the check (see ViewPart) are in view as the page is now, without scrolling. */
-export function partsInView(name: string): string {
+/**
+ * Which parts of the check (see ViewPart) are in view as the page is now, without scrolling;
+ * `dump` names the state dump attachment.
+ */
+export function partsInView(name: string, dump?: string): string {
   return expression(`
-const parts = partsOf(${JSON.stringify(name)});
-return ['title', 'status', 'message', 'attachment'].filter((k) => onScreen(parts[k]));`);
+const parts = { ...partsOf(${JSON.stringify(name)}), dump: partsOf(${JSON.stringify(dump ?? '')}).attachment };
+return ['title', 'status', 'message', 'attachment', 'dump'].filter((k) => onScreen(parts[k]));`);
 }

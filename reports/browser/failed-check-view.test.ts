@@ -45,7 +45,20 @@ const failed: CheckSummary = {
   durationMs: 45_000,
   reason: 'expected A records {10.96.100.23} for web, observed TimedOut (no DNS server answered)',
   message,
+  stateDump: 'dumps/dns.txt',
 };
+
+const dumpText = [
+  'state dump of area dns (namespace knc-dns-1, run r-1), gathered at 2026-12-08T00:10:00Z in 1.4 s',
+  'for the failed checks: dns/a-service-name-resolves-to-its-cluster-ip',
+  "involved nodes (where the area's pods ran): kind-worker",
+  'bounds: …',
+  '',
+  '=== pods in knc-dns-1 ===',
+].join('\n');
+const readDump = (file: string): string | undefined =>
+  file === 'dumps/dns.txt' ? dumpText : undefined;
+const dumpName = 'state dump of area dns (events, pods, kube-proxy and CoreDNS logs)';
 
 function summaryOf(checks: CheckSummary[]): Summary {
   const count = (s: string): number => checks.filter((c) => c.status === s).length;
@@ -102,7 +115,7 @@ describe('evidence of a failure message', () => {
 });
 
 describe('expectedView', () => {
-  const expected = {
+  const withoutDump = {
     checkId: failed.id,
     area: 'dns',
     title: failed.title,
@@ -116,14 +129,24 @@ describe('expectedView', () => {
       ],
     },
   };
+  const expected = {
+    ...withoutDump,
+    dump: { title: dumpName, lines: dumpText.split('\n').slice(0, 3), file: 'dumps/dns.txt' },
+  };
 
-  test('the first failed check, and its first probe record as the evidence to open', () => {
-    expect(expectedView(summaryOf([passed, failed]))).toEqual(expected);
+  test('the first failed check, its first probe record as the evidence and its area’s dump', () => {
+    expect(expectedView(summaryOf([passed, failed]), undefined, readDump)).toEqual(expected);
   });
 
   test('a check named by id or by title', () => {
-    expect(expectedView(summaryOf([passed, failed]), failed.id)).toEqual(expected);
-    expect(expectedView(summaryOf([passed, failed]), failed.title)).toEqual(expected);
+    expect(expectedView(summaryOf([passed, failed]), failed.id, readDump)).toEqual(expected);
+    expect(expectedView(summaryOf([passed, failed]), failed.title, readDump)).toEqual(expected);
+  });
+
+  test('no dump to look for when summary.json names none or its file is gone', () => {
+    expect(expectedView(summaryOf([passed, failed]))).toEqual(withoutDump);
+    const bare = { ...failed, stateDump: undefined };
+    expect(expectedView(summaryOf([bare]), undefined, readDump)).toEqual(withoutDump);
   });
 
   test('nothing to look for: no failed check, a check that passed, a failure without evidence', () => {
@@ -145,17 +168,33 @@ describe('expectedView', () => {
 });
 
 describe('judgeView', () => {
-  const expected = expectedView(summaryOf([failed]));
+  const expected = expectedView(summaryOf([failed]), undefined, readDump);
   const good: SeenView = {
     title: { text: `  ${failed.title}\n`, visible: true },
     status: { text: 'Failed', visible: true },
     message: { text: `${failed.reason}\n(still so after 45 s)\n\n=== resolver ===`, visible: true },
     attachment: { text: probe, visible: true },
-    attachments: ['resolver', 'dig batch, attempt 1', 'attempts'],
+    dump: { text: dumpText, visible: true },
+    attachments: ['resolver', 'dig batch, attempt 1', 'attempts', dumpName],
   };
 
-  test('no problem when title, status, message and evidence are all on screen', () => {
+  test('no problem when title, status, message, evidence and state dump are all on screen', () => {
     expect(judgeView(expected, good)).toEqual([]);
+  });
+
+  test('a state dump missing from the page, or from the run', () => {
+    expect(judgeView(expected, { ...good, dump: undefined })).toEqual([
+      expect.stringMatching(
+        /^state dump attachment "state dump of area dns \(events, pods, kube-proxy and CoreDNS logs\)": not on the page \(expected it to show "state dump of area dns/,
+      ),
+    ]);
+    expect(judgeView(expected, { ...good, dump: { text: 'other', visible: true } })[0]).toMatch(
+      /^state dump attachment ".*": the page shows "other", expected it to show/,
+    );
+    const noDump = { ...expected, dump: undefined };
+    expect(judgeView(noDump, good)).toEqual([
+      `state dump: summary.json names no readable state dump for ${failed.id} (a failed check's area must have its dump, dumps/dns.txt)`,
+    ]);
   });
 
   test('a check shown as broken, its message elsewhere, its evidence not opened', () => {
@@ -221,6 +260,7 @@ describe('judgeView', () => {
         /^ {2}message {5}"expected A records \{10\.96\.100\.23\} for web, .*…"$/,
       ),
       expect.stringMatching(/^ {2}evidence {4}"dig batch, attempt 1": "where: pod knc-dns-1/),
+      expect.stringMatching(/^ {2}state dump {2}dumps\/dns.txt: "state dump of area dns /),
       '  screenshot  /r/report-in-browser.png (shows title, status, message, evidence)',
     ]);
   });
@@ -254,6 +294,7 @@ describe('judgeView', () => {
       '  status      -',
       '  message     -',
       '  evidence    "dig batch, attempt 1": -',
+      '  state dump  dumps/dns.txt: -',
       '  screenshot  none',
       '  problem: suite dns lists no check titled "x"',
     ]);

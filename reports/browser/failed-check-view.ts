@@ -6,9 +6,11 @@
  * A person looking at a failed check in the report must see, on screen once they scroll to it:
  * its title (the sentence the check is named by), the status "Failed", the failure message (the
  * verdict's first line), and, once they open it, an evidence attachment with its content (for a
- * probe: the command and the first lines of its output). Each part is judged on its own, scrolled
- * into view: a long failure message may put the evidence far below the title.
+ * probe: the command and the first lines of its output), and the state dump of the check's area
+ * (reports/state-dumps.ts) with the first lines of its file. Each part is judged on its own,
+ * scrolled into view: a long failure message may put the evidence far below the title.
  */
+import { stateDumpAttachmentName } from '../state-dumps.ts';
 import type { CheckSummary, Summary } from '../summary.ts';
 import { describeShown, type Screenshot } from './screenshots.ts';
 
@@ -28,6 +30,16 @@ export interface ExpectedView {
   readonly reason: string;
   /** The evidence attachment to open, and lines its content must show. */
   readonly evidence: { readonly title: string; readonly lines: readonly string[] };
+  /**
+   * The state dump of the check's area to open, and lines it must show (the first of its file);
+   * undefined when summary.json names no dump for the check, or its file cannot be read.
+   */
+  readonly dump?: {
+    readonly title: string;
+    readonly lines: readonly string[];
+    /** Its file, relative to the report directory. */
+    readonly file: string;
+  };
 }
 
 /**
@@ -45,6 +57,8 @@ export interface SeenView {
   readonly status: SeenText | undefined;
   readonly message: SeenText | undefined;
   readonly attachment: SeenText | undefined;
+  /** The opened state dump's content. */
+  readonly dump: SeenText | undefined;
   /** The names of every attachment in the result pane. */
   readonly attachments: readonly string[];
 }
@@ -117,10 +131,15 @@ function evidenceOf(check: CheckSummary): ExpectedView['evidence'] | undefined {
 
 /**
  * What the report must show for the failed check `ref` (its id or title) of `summary`, or for its
- * first failed check that carries evidence when no check is named.
+ * first failed check that carries evidence when no check is named. `readDump` reads a state dump
+ * (a path relative to the report directory), undefined when it cannot.
  * @throws {NothingToLookForError} when there is no such failed check, or it has no evidence.
  */
-export function expectedView(summary: Summary, ref?: string): ExpectedView {
+export function expectedView(
+  summary: Summary,
+  ref?: string,
+  readDump: (file: string) => string | undefined = () => undefined,
+): ExpectedView {
   const failed = summary.checks.filter((c) => c.status === 'failed');
   let check: CheckSummary | undefined;
   if (ref !== undefined) {
@@ -147,12 +166,22 @@ export function expectedView(summary: Summary, ref?: string): ExpectedView {
       `check ${check?.id ?? '?'} failed without evidence in its message: a failing check must carry its evidence`,
     );
   }
+  const dumpText = check.stateDump === undefined ? undefined : readDump(check.stateDump);
   return {
     checkId: check.id,
     area: check.area,
     title: check.title,
     reason: check.reason ?? '',
     evidence,
+    ...(check.stateDump === undefined || dumpText === undefined
+      ? {}
+      : {
+          dump: {
+            title: stateDumpAttachmentName(check.area),
+            lines: linesToShow(dumpText),
+            file: check.stateDump,
+          },
+        }),
   };
 }
 
@@ -201,6 +230,20 @@ export function judgeView(expected: ExpectedView, seen: SeenView): string[] {
       ? '; the check shows no attachment at all'
       : `; the check's attachments: ${seen.attachments.map((n) => `"${n}"`).join(', ')}`,
   );
+  const { dump } = expected;
+  if (dump === undefined) {
+    problems.push(
+      `state dump: summary.json names no readable state dump for ${expected.checkId} (a failed check's area must have its dump, dumps/${expected.area}.txt)`,
+    );
+  } else {
+    judge(
+      `state dump attachment "${dump.title}"`,
+      seen.dump,
+      `it to show ${dump.lines.map((l) => quote(l, 60)).join(', ')}`,
+      (t) => dump.lines.every((l) => normalizeText(t).includes(normalizeText(l))),
+      `; the check's attachments: ${seen.attachments.map((n) => `"${n}"`).join(', ') || 'none'}`,
+    );
+  }
   return problems;
 }
 
@@ -227,6 +270,9 @@ export function renderBrowserVerdict(outcome: {
     `  status      ${seen === undefined ? '-' : shown(seen.status)}`,
     `  message     ${seen === undefined ? '-' : shown(seen.message)}`,
     `  evidence    "${expected.evidence.title}": ${seen === undefined ? '-' : shown(seen.attachment)}`,
+    expected.dump === undefined
+      ? '  state dump  none named in summary.json'
+      : `  state dump  ${expected.dump.file}: ${seen === undefined ? '-' : shown(seen.dump)}`,
     ...(outcome.screenshots.length === 0
       ? ['  screenshot  none']
       : outcome.screenshots.map(

@@ -3,10 +3,11 @@
  * (`single/index.html`, through file://: the site in html/ loads its data with XHR, which file://
  * forbids, while the single file carries everything) in headless Chromium, and does what a person
  * would: opens the area of a failed check in the suites tree, clicks the check, opens an evidence
- * attachment. Then it scrolls to each part in turn (title, status, failure message, the
- * attachment's content) and reads whether it is on screen, judges that against summary.json
- * (failed-check-view.ts), and saves a screenshot of it all, or two when it does not fit in one
- * window (screenshots.ts: the top of the result, and the opened evidence).
+ * attachment and the state dump of the check's area. Then it scrolls to each part in turn (title,
+ * status, failure message, the attachment's content, the dump's) and reads whether it is on
+ * screen, judges that against summary.json and the dump's file (failed-check-view.ts), and saves
+ * a screenshot of it all, or two when it does not fit in one window (screenshots.ts: the top of
+ * the result, and the opened evidence), and one of the dump's start.
  *
  * The browser (playwright-core driving the machine's Chromium, chromium.ts) cannot reach the
  * network; every request the page made is recorded, and one that tried to leave the machine is a
@@ -25,6 +26,7 @@ import * as ui from './allure-ui.ts';
 import { openBrowserPage } from './chromium.ts';
 import { expectedView, judgeView, type ExpectedView, type SeenView } from './failed-check-view.ts';
 import {
+  dumpScreenshotPath,
   evidenceScreenshotPath,
   screenshotPlan,
   type Screenshot,
@@ -106,11 +108,19 @@ export async function checkReportInBrowser(
     }
   }
   const summary = JSON.parse(readFileSync(paths.summary, 'utf8')) as Summary;
-  const expected = expectedView(summary, options.check);
+  const readDump = (file: string): string | undefined => {
+    const path = join(options.reportDir, file);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  };
+  const expected = expectedView(summary, options.check, readDump);
   const url = `${pathToFileURL(single).href}#suites`;
   const screenshot = options.screenshot ?? screenshotPath(options.reportDir);
   // never leave an older run's pictures behind
-  for (const file of [screenshot, evidenceScreenshotPath(screenshot)])
+  for (const file of [
+    screenshot,
+    evidenceScreenshotPath(screenshot),
+    dumpScreenshotPath(screenshot),
+  ])
     rmSync(file, { force: true });
   options.log(`report in browser: ${url}, looking for failed check ${expected.checkId}`);
 
@@ -131,7 +141,7 @@ export async function checkReportInBrowser(
       problems.push(`could not look at the check in the report: ${messageOf(error)}`);
     }
     try {
-      await takeScreenshots(page, expected.evidence.title, screenshot, saved);
+      await takeScreenshots(page, expected, screenshot, saved);
     } catch (error) {
       problems.push(`no screenshot: ${messageOf(error)}`);
     }
@@ -157,8 +167,9 @@ export async function checkReportInBrowser(
 }
 
 /**
- * The clicks: suite, check, attachment; then each part scrolled into view and read. Returns what
- * is on screen, or undefined (with a problem pushed) when the check is not in the tree.
+ * The clicks: suite, check, attachment, state dump; then each part scrolled into view and read.
+ * Returns what is on screen, or undefined (with a problem pushed) when the check is not in the
+ * tree.
  */
 async function lookAtFailedCheck(
   page: Page,
@@ -194,36 +205,48 @@ async function lookAtFailedCheck(
   if (await page.evaluate<boolean>(ui.openAttachment(attachment))) {
     await waitFor(page, `the attachment "${attachment}" to open`, ui.attachmentText(attachment));
   }
-  return page.evaluate<SeenView>(ui.seenView(attachment));
+  const dump = expected.dump?.title;
+  if (dump !== undefined && (await page.evaluate<boolean>(ui.openAttachment(dump)))) {
+    await waitFor(page, `the state dump "${dump}" to open`, ui.attachmentText(dump));
+  }
+  return page.evaluate<SeenView>(ui.seenView(attachment, dump));
 }
 
 /**
  * Saves the screenshots of the page as it is after the clicks (see screenshotPlan): the result
- * from its top, in a window tall enough for all of it down to the opened attachment `attachment`
- * when that fits, else that and a second one with the attachment scrolled to the top. Each is
- * pushed onto `saved` once written, with the parts in view in it.
+ * from its top, in a window tall enough for all of it down to the opened evidence attachment
+ * when that fits, else that and a second one with the attachment scrolled to the top; then the
+ * opened state dump scrolled to the top. Each is pushed onto `saved` once written, with the parts
+ * in view in it.
  */
 async function takeScreenshots(
   page: Page,
-  attachment: string,
+  expected: ExpectedView,
   path: string,
   saved: Screenshot[],
 ): Promise<void> {
+  const attachment = expected.evidence.title;
+  const dump = expected.dump?.title;
   const toShowAll = await page.evaluate<number | null>(ui.heightToShow(attachment));
   const evidence = await page.evaluate<number | null>(ui.evidenceHeight(attachment));
+  const dumpOpen =
+    dump !== undefined && (await page.evaluate<number | null>(ui.evidenceHeight(dump))) !== null;
   const steps = screenshotPlan({
     path,
     windowHeight: window.height,
     maxHeight,
     toShowAll,
     evidence,
+    dump: dumpOpen,
   });
   for (const step of steps) {
     await page.setViewportSize({ width: window.width, height: step.height });
     await page.evaluate(
-      step.view === 'top' ? ui.scrollResultToTop() : ui.revealAttachment(attachment),
+      step.view === 'top'
+        ? ui.scrollResultToTop()
+        : ui.revealAttachment(step.view === 'dump' ? (dump ?? '') : attachment),
     );
-    const shows = await page.evaluate<ViewPart[]>(ui.partsInView(attachment));
+    const shows = await page.evaluate<ViewPart[]>(ui.partsInView(attachment, dump));
     await page.screenshot({ path: step.path });
     saved.push({ path: step.path, shows });
   }

@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { describeShown, evidenceScreenshotPath, screenshotPlan } from './screenshots.ts';
+import {
+  describeShown,
+  dumpScreenshotPath,
+  evidenceScreenshotPath,
+  screenshotPlan,
+} from './screenshots.ts';
 
 describe('the evidence screenshot beside the first', () => {
   test('-evidence before the extension, or .png added', () => {
@@ -8,6 +13,7 @@ describe('the evidence screenshot beside the first', () => {
     );
     expect(evidenceScreenshotPath('/tmp/a.b/shot.PNG')).toBe('/tmp/a.b/shot-evidence.PNG');
     expect(evidenceScreenshotPath('/tmp/a.b/shot')).toBe('/tmp/a.b/shot-evidence.png');
+    expect(dumpScreenshotPath('/r/report-in-browser.png')).toBe('/r/report-in-browser-dump.png');
   });
 });
 
@@ -40,6 +46,16 @@ describe('screenshotPlan', () => {
     expect(screenshotPlan({ ...base, toShowAll: 9377, evidence: 12_000 })[1]?.height).toBe(4000);
   });
 
+  test("the state dump open: one more, of the dump's start in the usual window", () => {
+    expect(screenshotPlan({ ...base, toShowAll: 1933, evidence: 400, dump: true })).toEqual([
+      { path: '/r/x.png', height: 1933, view: 'top' },
+      { path: '/r/x-dump.png', height: 1000, view: 'dump' },
+    ]);
+    expect(
+      screenshotPlan({ ...base, toShowAll: 9377, evidence: 320, dump: true }).map((s) => s.view),
+    ).toEqual(['top', 'evidence', 'dump']);
+  });
+
   test('no attachment open (the check or its evidence missing): the page as it is', () => {
     expect(screenshotPlan({ ...base, toShowAll: null, evidence: null })).toEqual([
       { path: '/r/x.png', height: 1000, view: 'top' },
@@ -52,5 +68,6 @@ test('what a screenshot shows, as printed', () => {
     'title, status, message, evidence',
   );
   expect(describeShown(['attachment'])).toBe('evidence');
-  expect(describeShown([])).toBe('none of title, status, message, evidence');
+  expect(describeShown(['dump'])).toBe('state dump');
+  expect(describeShown([])).toBe('none of title, status, message, evidence, state dump');
 });

@@ -3,8 +3,11 @@
  * beforeAll, removed in afterAll through the cleanup stack), one test per check, skipped checks
  * named with their reason. Reports: the checks are declared in the catalog (reports/catalog.ts)
  * and labelled for Allure; a failing check's evidence is attached (reports/allure-bridge.ts).
+ * When a check of the area did not pass, the state around it is dumped once for the area after
+ * its checks, before its namespace goes (state-dump.ts); an area whose checks pass dumps nothing.
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { messageWithCauses } from '../../helpers/errors.ts';
 import { timeout } from '../../helpers/timeouts.ts';
 import { attachEvidence, labelCheck } from '../../reports/allure-bridge.ts';
@@ -14,7 +17,8 @@ import type { Check } from './check.ts';
 import { readClusterFacts } from './cluster-facts.ts';
 import { suiteEnvironment } from './environment.ts';
 import { CheckFailure, Evidence } from './evidence.ts';
-import { openSuite, type SuiteContext } from './suite-context.ts';
+import { dumpAreaState } from './state-dump.ts';
+import { areaNamespace, openSuite, type SuiteContext } from './suite-context.ts';
 
 /** Reads the cluster facts and registers `checks` under a describe block named `area`. */
 export async function registerArea<F>(
@@ -47,18 +51,44 @@ export async function registerArea<F>(
   describe(area, () => {
     let ctx: SuiteContext | undefined;
     let fixtures: F | undefined;
+    let setUpFailure: string | undefined;
+    // A check that did not get to the end of its test (failed, timed out, or never ran because
+    // the set-up failed) is missing here.
+    const passed = new Set<string>();
     beforeAll(async () => {
       try {
         ctx = await openSuite(area);
         fixtures = await setUp(ctx);
       } catch (error) {
         // The prefix names the failure kind in the reports (category "set-up").
-        throw new Error(`set-up of ${area} failed: ${messageWithCauses(error)}`, { cause: error });
+        const message = messageWithCauses(error);
+        setUpFailure = message.split('\n')[0];
+        throw new Error(`set-up of ${area} failed: ${message}`, { cause: error });
       }
     }, timeout('suiteSetup'));
-    afterAll(async () => {
-      await ctx?.cleanup.runAll();
-    }, timeout('suiteSetup'));
+    afterAll(
+      async () => {
+        try {
+          const failedChecks = checks
+            .filter((c) => reasons.get(c) === undefined && !passed.has(c.id))
+            .map((c) => c.id);
+          if (failedChecks.length > 0) {
+            const env = suiteEnvironment();
+            await dumpAreaState({
+              area,
+              namespace: ctx?.namespace ?? areaNamespace(env.run, area),
+              runId: env.run.id,
+              failedChecks,
+              ...(setUpFailure === undefined ? {} : { setUpFailure }),
+              api: ctx?.core ?? env.kubeConfig.makeApiClient(CoreV1Api),
+            });
+          }
+        } finally {
+          await ctx?.cleanup.runAll();
+        }
+      },
+      timeout('suiteSetup') + timeout('stateDump'),
+    );
     for (const check of checks) {
       const reason = reasons.get(check);
       if (reason !== undefined) {
@@ -72,8 +102,11 @@ export async function registerArea<F>(
             throw new Error(`the fixtures of ${area} were not set up`);
           await labelCheck({ area, checkId: check.id, proxyMode: facts.configuredProxyMode });
           const evidence = new Evidence();
+          const started = performance.now();
           try {
             await check.assess(ctx, fixtures, evidence);
+            // not when jest's own timeout failed the check before the assessment ended
+            if (performance.now() - started < timeout('checkRun')) passed.add(check.id);
           } catch (error) {
             const failure =
               error instanceof CheckFailure

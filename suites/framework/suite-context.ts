@@ -59,6 +59,11 @@ export interface SuiteContext {
   log(line: string): void;
 }
 
+/** The namespace of `area` in `run`: `knc-<area>-<run suffix>`. */
+export function areaNamespace(run: RunIdentity, area: string): string {
+  return runScopedName(run, `knc-${area}`);
+}
+
 /**
  * Creates the suite's namespace (name `knc-<area>-<run suffix>`, with the run's labels and owner
  * annotations) and registers its deletion; resolves once the namespace's default ServiceAccount
@@ -70,7 +75,7 @@ export async function openSuite(area: string): Promise<SuiteContext> {
   const core = kc.makeApiClient(CoreV1Api);
   const cleanup = new CleanupStack();
   const labels = runLabels(env.run);
-  const namespace = runScopedName(env.run, `knc-${area}`);
+  const namespace = areaNamespace(env.run, area);
   await core.createNamespace({
     body: {
       metadata: {
